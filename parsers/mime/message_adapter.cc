@@ -1,0 +1,191 @@
+// message_adapter.cc - mimetic behind guards (RFC 2045-2049, RFC 6522).
+#include "parsers/mime/message_adapter.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <iterator>
+#include <memory>
+#include <mimetic/mimetic.h>
+
+#include "src/util/strings.h"
+
+namespace ndrscan::mime {
+namespace {
+
+using util::iequals;
+
+/// needs_decoding - parts whose text ndrscan reads.
+bool needs_decoding(const Part& p) {
+  if (p.type == "text") return true;
+  if (p.type == "message" && (p.subtype == "delivery-status" || p.subtype == "global-delivery-status" ||
+                              p.subtype == "global-headers" || p.subtype == "disposition-notification" ||
+                              p.subtype == "feedback-report"))
+    return true;
+  return false;
+}
+
+struct Walker {
+  const Limits& limits;
+  std::vector<Diagnostic>* diags;
+  std::size_t parts = 0;
+  std::size_t decoded_bytes = 0;
+  bool capped = false;
+
+  void diag(Severity s, const char* code, std::string msg) {
+    if (diags) diags->push_back({s, code, -1, std::move(msg)});
+  }
+
+  void convert(const mimetic::MimeEntity& e, Part* out, int depth) {
+    ++parts;
+    const mimetic::Header& h = e.header();
+    for (const mimetic::Field& f : h) {
+      rfc5322::HeaderField hf;
+      hf.name.assign(f.name().begin(), f.name().end());
+      hf.value = f.value();
+      out->headers.push_back(std::move(hf));
+    }
+    if (h.hasField("Content-Type")) {
+      const mimetic::ContentType& ct = h.contentType();
+      out->type = util::lower(std::string(ct.type().begin(), ct.type().end()));
+      out->subtype = util::lower(std::string(ct.subtype().begin(), ct.subtype().end()));
+      out->charset = util::lower(ct.param("charset"));
+      out->report_type = util::lower(ct.param("report-type"));
+    }
+    if (h.hasField("Content-Transfer-Encoding")) {
+      const std::string& m = h.contentTransferEncoding().mechanism();
+      out->encoding = util::lower(util::trim(m));
+    }
+    const mimetic::Body& body = e.body();
+    if (needs_decoding(*out)) decode_body(body, out);
+    if (depth >= limits.max_depth) {
+      if (!body.parts().empty() && !capped) {
+        diag(Severity::kCrit, "mime-too-deep", fmt::format("MIME nesting deeper than {}: inner parts ignored", limits.max_depth));
+        capped = true;
+      }
+      return;
+    }
+    for (const mimetic::MimeEntity* child : body.parts()) {
+      if (parts >= limits.max_parts) {
+        if (!capped)
+          diag(Severity::kCrit, "mime-too-many-parts", fmt::format("more than {} MIME parts: the rest are ignored", limits.max_parts));
+        capped = true;
+        return;
+      }
+      out->children.emplace_back();
+      convert(*child, &out->children.back(), depth + 1);
+    }
+  }
+
+  void decode_body(const std::string& raw, Part* out) {
+    if (decoded_bytes + raw.size() > limits.max_decoded_bytes) {
+      diag(Severity::kCrit, "mime-decoded-too-large",
+           fmt::format("decoded text over {} bytes: part skipped", limits.max_decoded_bytes));
+      return;
+    }
+    if (out->encoding == "base64") {
+      // mimetic's base64 decoder reads one byte past its table on some
+      // characters ('|'): give it the alphabet only.
+      std::string clean;
+      clean.reserve(raw.size());
+      for (char c : raw)
+        if (util::is_alpha(c) || util::is_digit(c) || c == '+' || c == '/' || c == '=') clean.push_back(c);
+      mimetic::Base64::Decoder dec;
+      mimetic::decode(clean.begin(), clean.end(), dec, std::back_inserter(out->body));
+    } else if (out->encoding == "quoted-printable") {
+      mimetic::QP::Decoder dec;
+      mimetic::decode(raw.begin(), raw.end(), dec, std::back_inserter(out->body));
+    } else {
+      out->body = raw;
+    }
+    out->body_decoded = true;
+    decoded_bytes += out->body.size();
+  }
+};
+
+/// guard_lines - copy of `msg` with lines over the cap cut, or empty when
+/// no line is too long (the common case costs one memchr pass).
+std::string guard_lines(std::string_view msg, std::size_t cap, std::size_t* cut) {
+  std::size_t pos = 0;
+  bool any = false;
+  while (pos < msg.size()) {
+    const void* nl = std::memchr(msg.data() + pos, '\n', msg.size() - pos);
+    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - msg.data()) : msg.size();
+    if (end - pos > cap) {
+      any = true;
+      break;
+    }
+    pos = end + 1;
+  }
+  if (!any) return {};
+  std::string out;
+  out.reserve(msg.size());
+  pos = 0;
+  while (pos < msg.size()) {
+    const void* nl = std::memchr(msg.data() + pos, '\n', msg.size() - pos);
+    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - msg.data()) : msg.size();
+    if (end - pos > cap) {
+      out.append(msg.substr(pos, cap));
+      ++*cut;
+    } else {
+      out.append(msg.substr(pos, end - pos));
+    }
+    if (nl) out.push_back('\n');
+    pos = end + 1;
+  }
+  return out;
+}
+
+/// count_content_types - number of lines starting "Content-Type:", a bound
+/// on both the number of parts and mimetic's recursion depth.
+std::size_t count_content_types(std::string_view msg) {
+  std::size_t n = 0, pos = 0;
+  while ((pos = util::ifind(msg, "content-type:", pos)) != std::string_view::npos) {
+    if (pos == 0 || msg[pos - 1] == '\n' || msg[pos - 1] == '\r') ++n;
+    pos += 13;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool Part::is(std::string_view t, std::string_view s) const { return type == t && subtype == s; }
+
+bool parse_mime(std::string_view message, Part* root, std::vector<Diagnostic>* diags, const Limits& limits) {
+  auto diag = [&](Severity s, const char* code, std::string msg) {
+    if (diags) diags->push_back({s, code, -1, std::move(msg)});
+  };
+  if (message.size() > limits.max_message_bytes) {
+    diag(Severity::kCrit, "mime-too-large",
+         fmt::format("message of {} bytes is over the {}-byte limit: MIME structure not read", message.size(),
+                     limits.max_message_bytes));
+    return false;
+  }
+  std::size_t types = count_content_types(message);
+  if (types > limits.max_parts * 2) {
+    diag(Severity::kCrit, "mime-too-many-parts",
+         fmt::format("{} Content-Type lines (limit {}): MIME structure not read", types, limits.max_parts * 2));
+    return false;
+  }
+  std::size_t cut = 0;
+  std::string guarded = guard_lines(message, limits.max_line_bytes, &cut);
+  if (cut)
+    diag(Severity::kWarn, "mime-line-too-long",
+         fmt::format("{} line(s) longer than {} bytes were cut before MIME parsing", cut, limits.max_line_bytes));
+  std::string_view input = guarded.empty() ? message : std::string_view(guarded);
+  try {
+    auto entity = std::make_unique<mimetic::MimeEntity>();
+    entity->load(input.data(), input.data() + input.size());
+    Walker w{limits, diags};
+    w.convert(*entity, root, 0);
+  } catch (const std::exception& e) {
+    diag(Severity::kCrit, "mime-parser-error", fmt::format("MIME parser failed: {}", e.what()));
+    return false;
+  } catch (...) {
+    diag(Severity::kCrit, "mime-parser-error", "MIME parser failed");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ndrscan::mime

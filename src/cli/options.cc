@@ -1,0 +1,103 @@
+// options.cc - Boost.Program_options glue and the help text.
+#include "src/cli/options.h"
+
+#include <boost/program_options.hpp>
+
+#include <fmt/format.h>
+
+namespace ndrscan::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kHelp = R"(Usage: ndrscan [OPTIONS] [FILE...]
+
+Analyse email non-delivery reports (bounces) and message headers offline:
+who bounced, with which status and reply, and the Received route of the
+bounce and of the returned original.
+
+Input
+  FILE              a message (.eml; LF, CRLF or CR line endings) or a bare
+                    header block as pasted from a mail client. Several files
+                    may be given. "-" or no FILE reads standard input.
+
+Output
+  --json            one JSON object per input (JSON Lines with several);
+                    fields are documented in docs/json.md
+  --format FMT      text (default) or json
+  --pretty          indent JSON (for reading; one object spans many lines)
+  --color WHEN      auto (default: only on a terminal), always or never;
+                    NO_COLOR in the environment turns auto off
+  --no-color        same as --color never
+
+Limits and data
+  --max-size BYTES  refuse inputs larger than this (default 67108864)
+  --knowledge DIR   read knowledge data from DIR instead of the installed
+                    copy (also $NDRSCAN_KNOWLEDGE)
+
+  -h, --help        this text
+  -V, --version     program version and knowledge data dates
+
+Exit status
+  0  every input was analysed
+  1  some input could not be read or analysed (each named on stderr)
+  2  usage error, or the knowledge data could not be loaded
+
+Examples
+  ndrscan bounce.eml
+  ndrscan --json < bounce.eml | jq '.recipients[].status'
+  ndrscan --json exported/*.eml > results.jsonl
+)";
+
+}  // namespace
+
+std::string help_text() { return kHelp; }
+
+bool parse_options(int argc, const char* const* argv, Options* opts, std::string* error) {
+  po::options_description desc;
+  std::string format = "text", color = "auto";
+  desc.add_options()
+      ("help,h", po::bool_switch(&opts->help))
+      ("version,V", po::bool_switch(&opts->version))
+      ("json", "JSON output")
+      ("format", po::value<std::string>(&format))
+      ("pretty", po::bool_switch(&opts->pretty))
+      ("color", po::value<std::string>(&color))
+      ("colour", po::value<std::string>(&color))
+      ("no-color", "no colour")
+      ("max-size", po::value<std::size_t>(&opts->max_size))
+      ("knowledge", po::value<std::string>(&opts->knowledge_dir))
+      ("input", po::value<std::vector<std::string>>(&opts->inputs));
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("json")) format = "json";
+    if (vm.count("no-color")) color = "never";
+  } catch (const po::error& e) {
+    *error = e.what();
+    return false;
+  }
+  if (format == "text") opts->format = Format::kText;
+  else if (format == "json") opts->format = Format::kJson;
+  else {
+    *error = fmt::format("unknown --format '{}' (use text or json)", format);
+    return false;
+  }
+  if (color == "auto") opts->color = Color::kAuto;
+  else if (color == "always") opts->color = Color::kAlways;
+  else if (color == "never") opts->color = Color::kNever;
+  else {
+    *error = fmt::format("unknown --color '{}' (use auto, always or never)", color);
+    return false;
+  }
+  if (opts->max_size == 0) {
+    *error = "--max-size must be positive";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ndrscan::cli

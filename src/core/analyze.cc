@@ -1,0 +1,234 @@
+// analyze.cc - the single-message pipeline.
+#include "src/core/analyze.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "parsers/rfc2047/encoded_word.h"
+#include "parsers/rfc3464/dsn_fields.h"
+#include "parsers/rfc5322/date.h"
+#include "parsers/rfc5322/received.h"
+#include "src/util/strings.h"
+
+namespace ndrscan {
+namespace {
+
+using util::iequals;
+
+/// looks_binary - NUL bytes or mostly control characters in the first 8 KiB.
+bool looks_binary(std::string_view b) {
+  std::string_view head = b.substr(0, 8192);
+  std::size_t ctrl = 0;
+  for (char ch : head) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c == 0) return true;
+    if (c < 32 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) ++ctrl;
+  }
+  return ctrl * 10 > head.size();
+}
+
+/// skip_preamble - skip leading blank lines and an mbox "From " line.
+std::size_t skip_preamble(std::string_view b) {
+  std::size_t pos = 0;
+  while (pos < b.size()) {
+    rfc5322::Line l = rfc5322::next_line(b, pos);
+    std::string_view line = b.substr(l.begin, l.end - l.begin);
+    if (!util::trim(line).empty() && !(pos == 0 && line.substr(0, 5) == "From ")) break;
+    pos = l.next;
+  }
+  return pos;
+}
+
+std::string decoded(std::string_view v) {
+  return rfc2047::decode_words(util::trim(v)).text;
+}
+
+std::string iso_date(std::string_view v) {
+  if (auto d = rfc5322::parse_date(v)) return rfc5322::format_iso8601_utc(d->epoch);
+  return std::string(util::trim(v));
+}
+
+/// fill_summary - Message-ID, From, To, Subject, Date of a header list.
+template <typename Fields, typename Out>
+void fill_summary(const Fields& fields, Out* o) {
+  for (const auto& f : fields) {
+    if (iequals(f.name, "Message-ID") && o->message_id.empty()) o->message_id = rfc3464::clean_address(f.value);
+    else if (iequals(f.name, "From") && o->from.empty()) o->from = decoded(f.value);
+    else if (iequals(f.name, "To") && o->to.empty()) o->to = decoded(f.value);
+    else if (iequals(f.name, "Subject") && o->subject.empty()) o->subject = decoded(f.value);
+    else if (iequals(f.name, "Date") && o->date.empty()) o->date = iso_date(f.value);
+  }
+}
+
+std::vector<const rfc5322::HeaderField*> received_of(const std::vector<rfc5322::HeaderField>& fields) {
+  std::vector<const rfc5322::HeaderField*> out;
+  for (const auto& f : fields)
+    if (iequals(f.name, "Received")) out.push_back(&f);
+  return out;
+}
+
+/// Tree search results.
+struct Found {
+  const mime::Part* dsn = nullptr;
+  const mime::Part* original = nullptr;  // message/rfc822's embedded entity
+  const mime::Part* headers = nullptr;   // text/rfc822-headers leaf
+};
+
+void find_parts(const mime::Part& p, Found* f, int depth = 0) {
+  if (depth > 64) return;
+  if (!f->dsn && p.type == "message" && (p.subtype == "delivery-status" || p.subtype == "global-delivery-status"))
+    f->dsn = &p;
+  if (!f->original && p.type == "message" && (p.subtype == "rfc822" || p.subtype == "global") && !p.children.empty()) {
+    f->original = &p.children.front();
+    return;  // an attached message's own parts are not the report's
+  }
+  if (!f->headers && ((p.type == "text" && p.subtype == "rfc822-headers") ||
+                      (p.type == "message" && p.subtype == "global-headers")))
+    f->headers = &p;
+  for (const auto& c : p.children) find_parts(c, f, depth + 1);
+}
+
+}  // namespace
+
+std::vector<Hop> build_hops(const std::vector<const rfc5322::HeaderField*>& received, std::size_t max_hops,
+                            std::vector<Diagnostic>* diags) {
+  std::vector<Hop> hops;
+  std::size_t n = received.size();
+  if (n > max_hops) {
+    diags->push_back({Severity::kWarn, "received-too-many", static_cast<std::int64_t>(received[max_hops]->offset),
+                      fmt::format("{} Received fields: only the newest {} are read", n, max_hops)});
+    n = max_hops;
+  }
+  hops.reserve(n);
+  // Header order is newest first (RFC 5321 4.4 prepends); hops are oldest first.
+  for (std::size_t i = n; i-- > 0;) {
+    const rfc5322::HeaderField* f = received[i];
+    rfc5322::ReceivedFields r = rfc5322::parse_received(f->value);
+    Hop h;
+    h.index = static_cast<int>(hops.size()) + 1;
+    h.from_host = std::move(r.from_host);
+    h.from_rdns = std::move(r.from_rdns);
+    h.from_ip = std::move(r.from_ip);
+    h.by_host = std::move(r.by_host);
+    h.by_ip = std::move(r.by_ip);
+    h.protocol = std::move(r.protocol);
+    h.tls = std::move(r.tls);
+    h.id = std::move(r.id);
+    h.for_addr = rfc3464::clean_address(r.for_addr);
+    h.via = std::move(r.via);
+    h.envelope_from = std::move(r.envelope_from);
+    h.time = r.time;
+    h.time_zone_known = r.time_zone_known;
+    h.raw = f->value;
+    h.offset = static_cast<std::int64_t>(f->offset);
+    h.partial = r.partial;
+    if (r.partial) {
+      std::string notes;
+      for (const auto& note : r.notes) notes += (notes.empty() ? "" : "; ") + note;
+      diags->push_back({Severity::kWarn, "received-partial", h.offset,
+                        fmt::format("hop {}: Received field only partly understood: {}", h.index, notes)});
+    }
+    if (h.time && !h.time_zone_known)
+      diags->push_back({Severity::kWarn, "received-no-zone", h.offset,
+                        fmt::format("hop {}: date has no time zone; UTC assumed", h.index)});
+    hops.push_back(std::move(h));
+  }
+  // Delays: from the previous hop that has a time.
+  std::optional<std::int64_t> prev;
+  for (auto& h : hops) {
+    if (h.time && prev) {
+      h.delay_s = *h.time - *prev;
+      h.clock_skew = *h.delay_s < 0;
+    }
+    if (h.time) prev = h.time;
+  }
+  return hops;
+}
+
+bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
+                     Analysis* out, std::string* error) {
+  if (util::trim(bytes).empty()) {
+    *error = "empty input";
+    return false;
+  }
+  if (looks_binary(bytes)) {
+    *error = "binary data, not a message or header block";
+    return false;
+  }
+  std::size_t start = skip_preamble(bytes);
+  rfc5322::HeaderBlock top = rfc5322::scan_header_block(bytes, start, &out->diagnostics);
+  if (top.fields.empty()) {
+    *error = "no header fields found: not a message or header block";
+    return false;
+  }
+  bool has_body = top.terminated && !util::trim(bytes.substr(top.body_offset)).empty();
+  out->input_kind = has_body ? "message" : "headers";
+  fill_summary(top.fields, out);
+
+  // Received chain of the message itself.
+  out->hops = build_hops(received_of(top.fields), opts.max_hops, &out->diagnostics);
+
+  // MIME structure: only multipart and message types need the tree.
+  std::string_view ctype = top.value("Content-Type");
+  {
+    std::string_view t = util::trim(ctype.substr(0, ctype.find(';')));
+    out->content_type = util::lower(t);
+  }
+  if (!has_body) return true;
+  bool structured = util::istarts_with(out->content_type, "multipart/") || util::istarts_with(out->content_type, "message/");
+  if (!structured) return true;
+
+  mime::Part root;
+  std::size_t mime_start = start;  // mimetic reads the whole message, header included
+  if (!mime::parse_mime(bytes.substr(mime_start), &root, &out->diagnostics, opts.mime_limits)) return true;
+  out->is_report = root.is("multipart", "report");
+
+  Found found;
+  find_parts(root, &found);
+  if (found.dsn) {
+    out->is_report = out->is_report || root.type == "multipart";
+    rfc3464::DeliveryStatus ds = rfc3464::parse_delivery_status(found.dsn->body, &out->diagnostics);
+    out->dsn = std::move(ds.report);
+    out->recipients = std::move(ds.recipients);
+    if (out->recipients.size() > opts.max_recipients) {
+      out->diagnostics.push_back({Severity::kWarn, "dsn-too-many-recipients", -1,
+                                  fmt::format("{} recipients: only the first {} are kept", out->recipients.size(),
+                                              opts.max_recipients)});
+      out->recipients.resize(opts.max_recipients);
+    }
+    for (auto& r : out->recipients) r.status_text = knowledge.status_codes.meaning(r.status);
+  }
+
+  if (found.original) {
+    OriginalMessage o;
+    fill_summary(found.original->headers, &o);
+    std::vector<Diagnostic> sub;
+    std::vector<const rfc5322::HeaderField*> rcv;
+    for (const auto& f : found.original->headers)
+      if (iequals(f.name, "Received")) rcv.push_back(&f);
+    o.hops = build_hops(rcv, opts.max_hops, &sub);
+    for (auto& d : sub) {
+      d.offset = -1;  // offsets inside the returned message are not known
+      d.message = "original: " + d.message;
+      out->diagnostics.push_back(std::move(d));
+    }
+    out->original = std::move(o);
+  } else if (found.headers) {
+    OriginalMessage o;
+    o.headers_only = true;
+    std::vector<Diagnostic> sub;
+    rfc5322::HeaderBlock hb = rfc5322::scan_header_block(found.headers->body, 0, &sub);
+    fill_summary(hb.fields, &o);
+    o.hops = build_hops(received_of(hb.fields), opts.max_hops, &sub);
+    for (auto& d : sub) {
+      d.offset = -1;
+      d.message = "original: " + d.message;
+      out->diagnostics.push_back(std::move(d));
+    }
+    out->original = std::move(o);
+  }
+  return true;
+}
+
+}  // namespace ndrscan

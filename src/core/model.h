@@ -1,0 +1,111 @@
+// model.h - the plain data ndrscan extracts from one message.
+//
+// PURPOSE
+//   Every parser fills these structs and every reporter reads them; nothing
+//   here knows how text is parsed or printed. Field names mirror the JSON
+//   contract documented in docs/json.md: a rename here is a contract change.
+//
+// DIAGNOSTICS
+//   Problems found while parsing are appended to Analysis::diagnostics with a
+//   byte offset into the input message, never thrown.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ndrscan {
+
+/// Severity of a parse diagnostic (after GMime's WARN/CRIT split).
+enum class Severity { kWarn, kCrit };
+
+/// One thing that was malformed, repaired or capped in the input.
+struct Diagnostic {
+  Severity severity = Severity::kWarn;
+  std::string code;     ///< stable machine id, e.g. "received-unparsed"
+  std::int64_t offset = -1;  ///< byte offset in the message, -1 if unknown
+  std::string message;  ///< one human-readable line
+};
+
+/// TLS facts of one hop, as the receiving server wrote them.
+struct TlsInfo {
+  std::string version;  ///< "TLSv1.2", "TLS1_3", ... as written; empty if unknown
+  std::string cipher;   ///< cipher suite as written; empty if unknown
+  std::string evidence; ///< what showed TLS: "ESMTPS", "version=TLS1_2", ...
+};
+
+/// One Received field turned into a hop.
+struct Hop {
+  int index = 0;            ///< 1 = oldest hop
+  std::string from_host;    ///< HELO/EHLO name (or the from word when no HELO is given)
+  std::string from_rdns;    ///< reverse-DNS name the receiver recorded
+  std::string from_ip;      ///< connecting IP, no brackets, port or "IPv6:" prefix
+  std::string by_host;      ///< receiving host
+  std::string by_ip;        ///< receiving host address when written
+  std::string protocol;     ///< with clause: ESMTP, ESMTPS, SMTP, HTTPS, mapi, ...
+  std::optional<TlsInfo> tls;  ///< set when the hop shows TLS
+  std::string id;           ///< id clause (queue id, Exchange build, ...)
+  std::string for_addr;     ///< for clause address, without angle brackets
+  std::string via;          ///< via clause ("Frontend Transport", ...)
+  std::string envelope_from;///< envelope-from comment (Exim, Sendmail)
+  std::optional<std::int64_t> time;  ///< UTC seconds since the epoch
+  bool time_zone_known = true;       ///< false: no zone or -0000 in the date
+  std::optional<std::int64_t> delay_s;  ///< seconds since the previous hop
+  bool clock_skew = false;  ///< delay_s < 0: clocks disagree
+  std::string raw;          ///< the unfolded field value
+  std::int64_t offset = -1; ///< byte offset of the field in the message
+  bool partial = false;     ///< some of the field could not be understood
+};
+
+/// One per-recipient block of a DSN (RFC 3464 2.3), enriched.
+struct Recipient {
+  std::string address;             ///< Final-Recipient address (or the text's)
+  std::string original_recipient;  ///< Original-Recipient address
+  std::string action;              ///< failed | delayed | delivered | relayed | expanded
+  std::string status;              ///< most specific enhanced status, e.g. "5.1.1"
+  std::string dsn_status;          ///< Status field as written
+  std::string reply_code;          ///< basic SMTP reply code, e.g. "550"
+  std::string diagnostic;          ///< diagnostic text (Diagnostic-Code without its type)
+  std::string diagnostic_type;     ///< "smtp", "x-unix", ...
+  std::string status_text;         ///< meaning of `status` (RFC 3463 table)
+  std::string remote_mta;          ///< Remote-MTA host without its type
+  std::string last_attempt_date;   ///< ISO 8601 UTC, or raw text when unparsable
+  std::string will_retry_until;    ///< ISO 8601 UTC, or raw text when unparsable
+  std::vector<std::pair<std::string, std::string>> fields;  ///< every field as written
+};
+
+/// Per-message DSN fields (RFC 3464 2.2).
+struct DsnReport {
+  std::string reporting_mta;
+  std::string received_from_mta;
+  std::string arrival_date;  ///< ISO 8601 UTC, or raw text when unparsable
+  std::string original_envelope_id;
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::int64_t offset = -1;
+};
+
+/// The message a bounce returns (message/rfc822 or text/rfc822-headers).
+struct OriginalMessage {
+  std::string message_id, from, to, subject, date;
+  std::vector<Hop> hops;
+  bool headers_only = false;  ///< text/rfc822-headers: no body came back
+};
+
+/// Everything ndrscan found in one message.
+struct Analysis {
+  std::string source;             ///< file name or "-" (stdin)
+  std::int64_t source_offset = 0; ///< byte offset of the message in its source
+  std::string input_kind;         ///< "message" | "headers" (bare header block)
+  std::string message_id, from, to, subject, date;
+  std::string content_type;       ///< top-level type/subtype, lowercase
+  bool is_report = false;         ///< multipart/report delivery-status seen
+  std::optional<DsnReport> dsn;
+  std::vector<Recipient> recipients;
+  std::vector<Hop> hops;          ///< oldest first
+  std::optional<OriginalMessage> original;
+  std::vector<Diagnostic> diagnostics;
+};
+
+}  // namespace ndrscan

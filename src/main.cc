@@ -1,0 +1,123 @@
+// main.cc - ndrscan: read inputs, analyse each, report. Reads as the pipeline.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "src/cli/options.h"
+#include "src/core/analyze.h"
+#include "src/core/exit_status.h"
+#include "src/core/knowledge.h"
+#include "src/io/input.h"
+#include "src/report/json_report.h"
+#include "src/report/text_report.h"
+
+#ifndef NDRSCAN_VERSION
+#define NDRSCAN_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace ndrscan;
+
+/// error - "ndrscan: error: <origin>: <message>" on stderr, red on a tty.
+void error(const std::string& origin, const std::string& msg) {
+  bool tty = isatty(STDERR_FILENO) && !std::getenv("NO_COLOR");
+  std::string label = tty ? "\x1b[1;31merror:\x1b[0m" : "error:";
+  if (origin.empty())
+    fmt::print(stderr, "ndrscan: {} {}\n", label, msg);
+  else
+    fmt::print(stderr, "ndrscan: {} {}: {}\n", label, origin, msg);
+}
+
+bool use_color(cli::Color c) {
+  if (c == cli::Color::kAlways) return true;
+  if (c == cli::Color::kNever) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string(term) == "dumb") return false;
+  return isatty(STDOUT_FILENO);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // 1. Command line: usage errors exit 2 before any work.
+  cli::Options opts;
+  std::string err;
+  if (!cli::parse_options(argc, argv, &opts, &err)) {
+    error("", err + " (see ndrscan --help)");
+    return kExitUsage;
+  }
+  if (opts.help) {
+    fmt::print("{}", cli::help_text());
+    return kExitOk;
+  }
+
+  // 2. Knowledge: loaded and validated once, before any message is read.
+  Knowledge knowledge;
+  std::string kdir = find_knowledge_dir(opts.knowledge_dir, argv[0]);
+  if (kdir.empty()) {
+    error("", "knowledge data not found (install it, or pass --knowledge DIR)");
+    return kExitUsage;
+  }
+  if (!load_knowledge(kdir, &knowledge, &err)) {
+    error("", err);
+    return kExitUsage;
+  }
+  if (opts.version) {
+    fmt::print("ndrscan {}\nknowledge: {}\n  status codes: {} entries, {}\n", NDRSCAN_VERSION, knowledge.dir,
+               knowledge.status_codes.size(), knowledge.status_codes.date());
+    return kExitOk;
+  }
+
+  // 3. Inputs: stdin when none; a terminal gets a hint on how to paste.
+  if (opts.inputs.empty()) opts.inputs.emplace_back("-");
+  bool stdin_used = false;
+  for (const auto& in : opts.inputs) {
+    if (in != "-") continue;
+    if (stdin_used) {
+      error("", "standard input ('-') given more than once");
+      return kExitUsage;
+    }
+    stdin_used = true;
+    if (isatty(STDIN_FILENO))
+      fmt::print(stderr, "ndrscan: paste a bounce or header block, then press Ctrl-D on an empty line\n");
+  }
+
+  // 4. Analyse and report each input; one failure never stops the others.
+  AnalyzeOptions aopts;
+  aopts.mime_limits.max_message_bytes = opts.max_size;
+  report::TextOptions topts;
+  topts.color = use_color(opts.color);
+  int failed = 0;
+  bool first = true;
+  std::string bytes;
+  for (const auto& in : opts.inputs) {
+    std::string name = in == "-" ? "<stdin>" : in;
+    if (!io::read_input(in, opts.max_size, &bytes, &err)) {
+      error(name, err);
+      ++failed;
+      continue;
+    }
+    Analysis a;
+    a.source = in == "-" ? "-" : in;
+    if (!analyze_message(bytes, knowledge, aopts, &a, &err)) {
+      error(name, err);
+      ++failed;
+      continue;
+    }
+    if (opts.format == cli::Format::kJson) {
+      fmt::print("{}\n", report::to_json(a, opts.pretty ? 2 : -1));
+    } else {
+      if (!first) fmt::print("\n");
+      fmt::print("{}", report::render_text(a, topts));
+    }
+    first = false;
+    std::fflush(stdout);
+  }
+  return failed ? kExitSomeFailed : kExitOk;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Text output: no colour when piped or with NO_COLOR, colour with --color=always, 80 columns.
+set -euo pipefail
+bin=$1 src=$2
+for f in "$src"/corpus/*/*.eml; do
+  out=$("$bin" "$f")
+  if printf '%s' "$out" | grep -q $'\x1b'; then echo "colour on a pipe: $f"; exit 1; fi
+  # lines longer than 80 columns only when one unbreakable token is longer
+  printf '%s\n' "$out" | awk -v f="$f" 'length($0) > 80 { n = split($0, w, " "); long = 0;
+      for (i = 1; i <= n; i++) if (length(w[i]) > 60) long = 1;
+      if (!long) { print "over 80 columns in " f ": " $0; bad = 1 } } END { exit bad }'
+done
+f=$(ls "$src"/corpus/*/*.eml | head -n1)
+"$bin" --color=always "$f" | grep -q $'\x1b\['
+NO_COLOR=1 "$bin" "$f" | grep -vq $'\x1b' 

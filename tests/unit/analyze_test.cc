@@ -1,0 +1,182 @@
+// analyze_test.cc - the single-message pipeline on small in-memory inputs.
+#include <catch2/catch.hpp>
+
+#include "src/core/analyze.h"
+
+using namespace ndrscan;
+
+namespace {
+
+const Knowledge& knowledge() {
+  static Knowledge k = [] {
+    Knowledge kk;
+    std::string err;
+    REQUIRE(load_knowledge(NDRSCAN_KNOWLEDGE_DIR, &kk, &err));
+    return kk;
+  }();
+  return k;
+}
+
+Analysis run(const std::string& text, bool expect_ok = true) {
+  Analysis a;
+  std::string err;
+  bool ok = analyze_message(text, knowledge(), AnalyzeOptions{}, &a, &err);
+  INFO(err);
+  CHECK(ok == expect_ok);
+  return a;
+}
+
+std::string with_endings(std::string text, const char* eol) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') out += eol;
+    else out += c;
+  }
+  return out;
+}
+
+const char* kReport =
+    "Return-Path: <>\n"
+    "Received: from mx.example.net (mx.example.net [192.0.2.1]) by mail.example.com (Postfix) with ESMTPS id AAA;\n"
+    "\tTue, 12 Nov 2024 09:15:10 +0000\n"
+    "Received: by mx.example.net (Postfix) id BBB; Tue, 12 Nov 2024 09:15:05 +0000\n"
+    "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+    "To: alice@example.com\n"
+    "Subject: =?UTF-8?Q?Undelivered_Mail_Returned_to_Sender?=\n"
+    "Message-ID: <20241112091505.BBB@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status;\n"
+    "\tboundary=\"BOUND\"\n"
+    "\n"
+    "--BOUND\n"
+    "Content-Type: text/plain; charset=us-ascii\n"
+    "\n"
+    "This is the mail system.\n"
+    "\n"
+    "--BOUND\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; bob@example.org\n"
+    "Action: failed\n"
+    "Status: 5.0.0\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 <bob@example.org>: User unknown\n"
+    "\n"
+    "--BOUND\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "Received: from client.example.com (client.example.com [198.51.100.5]) by mx.example.net (Postfix) with ESMTP id CCC; Tue, 12 Nov 2024 09:15:00 +0000\n"
+    "From: alice@example.com\n"
+    "To: bob@example.org\n"
+    "Subject: hello\n"
+    "Message-ID: <orig@example.com>\n"
+    "\n"
+    "--BOUND--\n";
+
+}  // namespace
+
+TEST_CASE("analyze: multipart/report with returned headers", "[analyze]") {
+  Analysis a = run(kReport);
+  CHECK(a.input_kind == "message");
+  CHECK(a.subject == "Undelivered Mail Returned to Sender");
+  CHECK(a.is_report);
+  REQUIRE(a.dsn.has_value());
+  CHECK(a.dsn->reporting_mta == "mx.example.net");
+  REQUIRE(a.recipients.size() == 1);
+  CHECK(a.recipients[0].status == "5.1.1");
+  CHECK(a.recipients[0].status_text == "Bad destination mailbox address");
+  REQUIRE(a.hops.size() == 2);
+  CHECK(a.hops[0].by_host == "mx.example.net");
+  CHECK(a.hops[1].from_ip == "192.0.2.1");
+  CHECK(a.hops[1].delay_s == 5);
+  REQUIRE(a.original.has_value());
+  CHECK(a.original->headers_only);
+  CHECK(a.original->message_id == "orig@example.com");
+  REQUIRE(a.original->hops.size() == 1);
+  CHECK(a.original->hops[0].from_ip == "198.51.100.5");
+}
+
+TEST_CASE("analyze: LF, CRLF and CR-only give the same facts", "[analyze]") {
+  Analysis lf = run(kReport);
+  for (const char* eol : {"\r\n", "\r"}) {
+    INFO((eol[1] ? "CRLF" : "CR"));
+    Analysis b = run(with_endings(kReport, eol));
+    REQUIRE(b.recipients.size() == lf.recipients.size());
+    CHECK(b.recipients[0].status == lf.recipients[0].status);
+    CHECK(b.recipients[0].diagnostic == lf.recipients[0].diagnostic);
+    REQUIRE(b.hops.size() == lf.hops.size());
+    CHECK(b.hops[1].from_ip == lf.hops[1].from_ip);
+    REQUIRE(b.original.has_value());
+    CHECK(b.original->hops.size() == 1);
+  }
+}
+
+TEST_CASE("analyze: bare header block as pasted", "[analyze]") {
+  Analysis a = run("Received: from a.example.com (a.example.com [192.0.2.9]) by b.example.net with ESMTP; Tue, 12 Nov 2024 09:15:10 +0000\nSubject: test\nMessage-ID: <x@y>");
+  CHECK(a.input_kind == "headers");
+  CHECK(a.message_id == "x@y");
+  REQUIRE(a.hops.size() == 1);
+  CHECK(a.hops[0].from_ip == "192.0.2.9");
+}
+
+TEST_CASE("analyze: bad inputs fail with one reason", "[analyze]") {
+  struct Row {
+    std::string text;
+    const char* reason;
+  } rows[] = {
+      {"", "empty input"},
+      {"\n\n  \n", "empty input"},
+      {std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10), "binary data, not a message or header block"},
+      {"just some words\nwithout any header\n", "no header fields found: not a message or header block"},
+  };
+  for (const auto& r : rows) {
+    Analysis a;
+    std::string err;
+    CHECK_FALSE(analyze_message(r.text, knowledge(), AnalyzeOptions{}, &a, &err));
+    CHECK(err == r.reason);
+  }
+}
+
+TEST_CASE("analyze: mimetic defects stay contained", "[analyze][mimetic]") {
+  // address accessor use-after-free input: we never call typed accessors
+  Analysis a = run("To: undisclosed-recipients:\nContent-Type: multipart/mixed; boundary=x\n\n--x\n\nbody\n--x--\n");
+  CHECK(a.to == "undisclosed-recipients:");
+  // uncaught std::length_error in the random-access parser
+  Analysis b = run("Content-Type:multipart\n\n\r\n--");
+  (void)b;
+  // base64 body with characters outside the alphabet
+  Analysis c = run(
+      "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n"
+      "Content-Transfer-Encoding: base64\n\n||||UmVwb3J0aW5nLU1UQTogZG5zOyBhCgpGaW5hbC1SZWNpcGllbnQ6IHJmYzgyMjsgYkBj|\n--b--\n");
+  CHECK(c.dsn.has_value());
+}
+
+TEST_CASE("analyze: MIME caps become diagnostics", "[analyze][limits]") {
+  std::string deep = "Content-Type: multipart/mixed; boundary=b\n\n";
+  for (int i = 0; i < 3000; ++i) deep += "--b\nContent-Type: message/rfc822\n\n";
+  Analysis a = run(deep);
+  bool capped = false;
+  for (const auto& d : a.diagnostics)
+    if (d.code == "mime-too-many-parts") capped = true;
+  CHECK(capped);
+
+  std::string longline = "Content-Type: multipart/mixed; boundary=b\n\n--b\nX-Long: " + std::string(200000, 'a') +
+                         "\n\nbody\n--b--\n";
+  Analysis l = run(longline);
+  bool cut = false;
+  for (const auto& d : l.diagnostics)
+    if (d.code == "mime-line-too-long") cut = true;
+  CHECK(cut);
+}
+
+TEST_CASE("analyze: clock skew is flagged on the hop", "[analyze]") {
+  Analysis a = run(
+      "Received: from b by c; Tue, 12 Nov 2024 09:00:00 +0000\n"
+      "Received: from a by b; Tue, 12 Nov 2024 09:05:00 +0000\n"
+      "Subject: x\n");
+  REQUIRE(a.hops.size() == 2);
+  CHECK(a.hops[1].delay_s == -300);
+  CHECK(a.hops[1].clock_skew);
+  CHECK_FALSE(a.hops[0].clock_skew);
+}

@@ -1,0 +1,109 @@
+// dsn_fields_test.cc - RFC 3464 blocks, reply codes and enhanced status codes.
+#include <catch2/catch.hpp>
+
+#include "parsers/rfc3464/dsn_fields.h"
+
+using namespace ndrscan;
+using namespace ndrscan::rfc3464;
+
+TEST_CASE("dsn: per-message and per-recipient blocks", "[dsn]") {
+  const char* body =
+      "Reporting-MTA: dns; mx.example.net\n"
+      "X-Postfix-Queue-ID: 4XYZ12abCd\n"
+      "Arrival-Date: Tue, 12 Nov 2024 09:15:02 +0100 (CET)\n"
+      "\n"
+      "Final-Recipient: rfc822; bob@example.org\n"
+      "Original-Recipient: rfc822;Bob@Example.org\n"
+      "Action: failed\n"
+      "Status: 5.0.0\n"
+      "Remote-MTA: dns; mx.example.org\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 <bob@example.org>: Recipient address\n"
+      "    rejected: User unknown in local recipient table\n"
+      "\n"
+      "Final-Recipient: rfc822; <carol@example.org>\n"
+      "Action: delayed\n"
+      "Status: 4.4.1\n"
+      "Diagnostic-Code: X-Postfix; connect to mx.example.org[198.51.100.7]:25: Connection timed out\n"
+      "Will-Retry-Until: Fri, 15 Nov 2024 09:15:02 +0100\n";
+  std::vector<Diagnostic> d;
+  auto ds = parse_delivery_status(body, &d);
+  CHECK(d.empty());
+  CHECK(ds.report.reporting_mta == "mx.example.net");
+  CHECK(ds.report.arrival_date == "2024-11-12T08:15:02Z");
+  REQUIRE(ds.recipients.size() == 2);
+  const auto& bob = ds.recipients[0];
+  CHECK(bob.address == "bob@example.org");
+  CHECK(bob.original_recipient == "Bob@Example.org");
+  CHECK(bob.action == "failed");
+  CHECK(bob.dsn_status == "5.0.0");
+  CHECK(bob.status == "5.1.1");  // the diagnostic is more specific than Status
+  CHECK(bob.reply_code == "550");
+  CHECK(bob.diagnostic_type == "smtp");
+  CHECK(bob.diagnostic == "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table");
+  CHECK(bob.remote_mta == "mx.example.org");
+  const auto& carol = ds.recipients[1];
+  CHECK(carol.address == "carol@example.org");
+  CHECK(carol.action == "delayed");
+  CHECK(carol.status == "4.4.1");
+  CHECK(carol.reply_code.empty());
+  CHECK(carol.will_retry_until == "2024-11-15T08:15:02Z");
+}
+
+TEST_CASE("dsn: recipient block first, no per-message block", "[dsn]") {
+  std::vector<Diagnostic> d;
+  auto ds = parse_delivery_status("Final-Recipient: rfc822;a@example.com\nAction: failed\nStatus: 5.2.2\n", &d);
+  REQUIRE(ds.recipients.size() == 1);
+  CHECK(ds.recipients[0].status == "5.2.2");
+}
+
+TEST_CASE("dsn: no recipients and bad status are diagnosed", "[dsn]") {
+  std::vector<Diagnostic> d;
+  auto ds = parse_delivery_status("Reporting-MTA: dns; a\n", &d);
+  CHECK(ds.recipients.empty());
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "dsn-no-recipients");
+  d.clear();
+  ds = parse_delivery_status("Reporting-MTA: dns; a\n\nFinal-Recipient: rfc822; b@c\nStatus: failed\n", &d);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "dsn-bad-status");
+}
+
+TEST_CASE("dsn: enhanced status found in free text", "[dsn]") {
+  struct Row {
+    const char* text;
+    const char* want;
+  } rows[] = {
+      {"550 5.1.1 <x>: user unknown", "5.1.1"},
+      {"550-5.1.1 The email account that you tried to reach does not exist", "5.1.1"},
+      {"#550 5.7.1 RESOLVER.RST.AuthRequired; authentication required ##", "5.7.1"},
+      {"550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup", "5.7.133"},
+      {"host 192.0.2.5 said: 554 rejected", ""},
+      {"id 15.1.2507.23", ""},
+      {"421 4.4.2 timeout", "4.4.2"},
+      {"version 5.1.10.3", ""},
+      {"(5.7.1)", "5.7.1"},
+      {"no code here", ""},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    CHECK(find_enhanced_status(r.text) == r.want);
+  }
+}
+
+TEST_CASE("dsn: reply codes", "[dsn]") {
+  CHECK(find_reply_code("550 5.1.1 x") == "550");
+  CHECK(find_reply_code("550-5.1.1 x") == "550");
+  CHECK(find_reply_code("#550 5.1.1") == "550");
+  CHECK(find_reply_code("5.1.1 x").empty());
+  CHECK(find_reply_code("connect to host").empty());
+  CHECK(find_reply_code("5501 x").empty());
+}
+
+TEST_CASE("dsn: most specific status of the same class", "[dsn]") {
+  CHECK(most_specific_status("5.0.0", "5.1.1") == "5.1.1");
+  CHECK(most_specific_status("5.1.0", "5.1.1") == "5.1.1");
+  CHECK(most_specific_status("5.7.1", "5.0.0") == "5.7.1");
+  CHECK(most_specific_status("4.0.0", "5.1.1") == "4.0.0");  // classes disagree: keep Status
+  CHECK(most_specific_status("", "5.1.1") == "5.1.1");
+  CHECK(most_specific_status("5.2.2", "") == "5.2.2");
+}
