@@ -64,13 +64,25 @@ int main(int argc, char** argv) {
     error("", "knowledge data not found (install it, or pass --knowledge DIR)");
     return kExitUsage;
   }
-  if (!load_knowledge(kdir, &knowledge, &err)) {
+  KnowledgeOptions kopts;
+  kopts.profile_path = opts.profile;
+  kopts.onprem = opts.onprem;
+  kopts.domains = opts.domains;
+  kopts.geoip_dbs = opts.geoip_dbs;
+  kopts.geoip_auto = !opts.no_geoip;
+  if (!load_knowledge(kdir, kopts, &knowledge, &err)) {
     error("", err);
     return kExitUsage;
   }
   if (opts.version) {
     fmt::print("ndrscan {}\nknowledge: {}\n  status codes: {} entries, {}\n", NDRSCAN_VERSION, knowledge.dir,
                knowledge.status_codes.size(), knowledge.status_codes.date());
+    fmt::print("  network tables: {} providers, {} rules, newest {}\n", knowledge.networks.provider_count(),
+               knowledge.networks.rule_count(), knowledge.networks.newest_date());
+    if (knowledge.geo)
+      for (const auto& d : knowledge.geo->describe()) fmt::print("  geoip: {}\n", d);
+    else
+      fmt::print("  geoip: none (see --geoip-db)\n");
     return kExitOk;
   }
 

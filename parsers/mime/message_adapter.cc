@@ -151,6 +151,28 @@ std::size_t count_content_types(std::string_view msg) {
 
 bool Part::is(std::string_view t, std::string_view s) const { return type == t && subtype == s; }
 
+std::string decode_transfer(std::string_view body, std::string_view encoding) {
+  std::string out;
+  try {
+    if (util::iequals(util::trim(encoding), "base64")) {
+      std::string clean;
+      clean.reserve(body.size());
+      for (char c : body)
+        if (util::is_alpha(c) || util::is_digit(c) || c == '+' || c == '/' || c == '=') clean.push_back(c);
+      mimetic::Base64::Decoder dec;
+      mimetic::decode(clean.begin(), clean.end(), dec, std::back_inserter(out));
+    } else if (util::iequals(util::trim(encoding), "quoted-printable")) {
+      mimetic::QP::Decoder dec;
+      mimetic::decode(body.begin(), body.end(), dec, std::back_inserter(out));
+    } else {
+      out.assign(body);
+    }
+  } catch (...) {
+    out.assign(body);
+  }
+  return out;
+}
+
 bool parse_mime(std::string_view message, Part* root, std::vector<Diagnostic>* diags, const Limits& limits) {
   auto diag = [&](Severity s, const char* code, std::string msg) {
     if (diags) diags->push_back({s, code, -1, std::move(msg)});

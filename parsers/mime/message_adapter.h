@@ -57,6 +57,10 @@ struct Limits {
   std::size_t max_decoded_bytes = 32u << 20;
 };
 
+/// decode_transfer - undo a Content-Transfer-Encoding (base64,
+/// quoted-printable; anything else is returned as is).
+std::string decode_transfer(std::string_view body, std::string_view encoding);
+
 /// parse_mime - build the Part tree of `message`; false (with a diagnostic)
 /// when the tree could not be built at all.
 bool parse_mime(std::string_view message, Part* root, std::vector<Diagnostic>* diags,

@@ -30,6 +30,18 @@ Output
                     NO_COLOR in the environment turns auto off
   --no-color        same as --color never
 
+Site (what is on-premises for you; see docs/profile.md)
+  --profile FILE    site profile (TOML): own IP ranges and hosts, accepted
+                    domains, connectors, MX and SPF records
+  --onprem CIDR     an on-premises range (repeatable)
+  --domain D        an accepted domain of the organisation (repeatable)
+
+Network data
+  --geoip-db FILE   MaxMind-format database for ASN and country (repeatable;
+                    default: the .mmdb files in knowledge/geoip,
+                    /var/lib/ndrscan, /usr/share/GeoIP, /var/lib/GeoIP)
+  --no-geoip        no ASN/country enrichment
+
 Limits and data
   --max-size BYTES  refuse inputs larger than this (default 67108864)
   --knowledge DIR   read knowledge data from DIR instead of the installed
@@ -67,6 +79,11 @@ bool parse_options(int argc, const char* const* argv, Options* opts, std::string
       ("no-color", "no colour")
       ("max-size", po::value<std::size_t>(&opts->max_size))
       ("knowledge", po::value<std::string>(&opts->knowledge_dir))
+      ("profile", po::value<std::string>(&opts->profile))
+      ("onprem", po::value<std::vector<std::string>>(&opts->onprem)->composing())
+      ("domain", po::value<std::vector<std::string>>(&opts->domains)->composing())
+      ("geoip-db", po::value<std::vector<std::string>>(&opts->geoip_dbs)->composing())
+      ("no-geoip", po::bool_switch(&opts->no_geoip))
       ("input", po::value<std::vector<std::string>>(&opts->inputs));
   po::positional_options_description pos;
   pos.add("input", -1);

@@ -24,6 +24,9 @@ struct Options {
   Color color = Color::kAuto;
   bool pretty = false;              ///< indented JSON (one message only)
   std::string knowledge_dir;
+  std::string profile;
+  std::vector<std::string> onprem, domains, geoip_dbs;
+  bool no_geoip = false;
   std::size_t max_size = 64u << 20;
   bool help = false;
   bool version = false;

@@ -5,10 +5,14 @@
 
 #include <algorithm>
 
+#include "parsers/dialects/dialect.h"
+#include "parsers/microsoft/auth_results.h"
+#include "parsers/microsoft/exchange_build.h"
 #include "parsers/rfc2047/encoded_word.h"
 #include "parsers/rfc3464/dsn_fields.h"
 #include "parsers/rfc5322/date.h"
 #include "parsers/rfc5322/received.h"
+#include "src/classify/hop_classifier.h"
 #include "src/util/strings.h"
 
 namespace ndrscan {
@@ -89,6 +93,17 @@ void find_parts(const mime::Part& p, Found* f, int depth = 0) {
   for (const auto& c : p.children) find_parts(c, f, depth + 1);
 }
 
+/// first_text - the first text/plain part (else text/html), depth first.
+const mime::Part* first_text(const mime::Part& p, std::string_view subtype = "plain", int depth = 0) {
+  if (depth > 64) return nullptr;
+  if (p.type == "text" && p.subtype == subtype && p.body_decoded) return &p;
+  if (p.type == "message") return nullptr;  // not inside an attached message
+  for (const auto& c : p.children)
+    if (const mime::Part* f = first_text(c, subtype, depth + 1)) return f;
+  if (depth == 0 && subtype == "plain") return first_text(p, "html", 0);
+  return nullptr;
+}
+
 }  // namespace
 
 std::vector<Hop> build_hops(const std::vector<const rfc5322::HeaderField*>& received, std::size_t max_hops,
@@ -146,8 +161,60 @@ std::vector<Hop> build_hops(const std::vector<const rfc5322::HeaderField*>& rece
   return hops;
 }
 
-bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
-                     Analysis* out, std::string* error) {
+namespace {
+
+/// decode_headers - Microsoft fields, authentication results, Exchange builds.
+void decode_headers(const std::vector<rfc5322::HeaderField>& fields, const Knowledge& k,
+                    std::shared_ptr<microsoft::MsHeaders>* ms, std::shared_ptr<microsoft::AuthFindings>* auth,
+                    std::vector<Hop>* hops) {
+  microsoft::MsHeaders m = microsoft::decode_ms_headers(fields, k.ms_tables);
+  if (m.any) *ms = std::make_shared<microsoft::MsHeaders>(std::move(m));
+  microsoft::AuthFindings a = microsoft::find_auth_results(fields, k.ms_tables);
+  if (a.results || a.received_spf) *auth = std::make_shared<microsoft::AuthFindings>(std::move(a));
+  for (auto& h : *hops) {
+    if (h.id.empty()) continue;
+    h.exchange_version = microsoft::exchange_version_name(h.id, k.ms_tables);
+  }
+}
+
+/// read_dialects - free-text bounce readers, when no DSN named a recipient.
+void read_dialects(std::string_view text, const Knowledge& knowledge, const AnalyzeOptions& opts, Analysis* out,
+                   std::vector<rfc5322::HeaderField>* original_fields) {
+  dialects::BounceText b{text, out->subject, out->from};
+  dialects::DialectFacts facts;
+  std::string name = dialects::run_dialects(b, &facts);
+  if (name.empty()) return;
+  out->dialect = name;
+  out->recipients = std::move(facts.recipients);
+  if (out->recipients.size() > opts.max_recipients) out->recipients.resize(opts.max_recipients);
+  for (auto& r : out->recipients) r.status_text = knowledge.status_codes.meaning(r.status);
+  if (out->reporting_mta.empty()) out->reporting_mta = facts.reporting_mta;
+  if (!out->original && facts.original_offset < text.size()) {
+    // a copy of the returned message inside the text ("--- Below this line ...")
+    std::vector<Diagnostic> sub;
+    std::size_t off = facts.original_offset;
+    while (off < text.size() && (text[off] == '\n' || text[off] == '\r')) ++off;
+    rfc5322::HeaderBlock hb = rfc5322::scan_header_block(text, off, &sub);
+    if (!hb.fields.empty()) {
+      OriginalMessage o;
+      *original_fields = hb.fields;
+      fill_summary(hb.fields, &o);
+      o.headers_only = !hb.terminated;
+      o.hops = build_hops(received_of(hb.fields), opts.max_hops, &sub);
+      for (auto& d : sub) {
+        d.offset = -1;
+        d.message = "original: " + d.message;
+        out->diagnostics.push_back(std::move(d));
+      }
+      out->original = std::move(o);
+    }
+  }
+}
+
+/// analyze_structure - everything up to (not including) network mapping.
+bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
+                       Analysis* out, std::vector<rfc5322::HeaderField>* top_fields,
+                       std::vector<rfc5322::HeaderField>* original_fields, std::string* error) {
   if (util::trim(bytes).empty()) {
     *error = "empty input";
     return false;
@@ -162,6 +229,7 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
     *error = "no header fields found: not a message or header block";
     return false;
   }
+  *top_fields = top.fields;
   bool has_body = top.terminated && !util::trim(bytes.substr(top.body_offset)).empty();
   out->input_kind = has_body ? "message" : "headers";
   fill_summary(top.fields, out);
@@ -177,7 +245,12 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
   }
   if (!has_body) return true;
   bool structured = util::istarts_with(out->content_type, "multipart/") || util::istarts_with(out->content_type, "message/");
-  if (!structured) return true;
+  std::string text;  // the human-readable notification, for the dialects
+  if (!structured) {
+    text = mime::decode_transfer(bytes.substr(top.body_offset), top.value("Content-Transfer-Encoding"));
+    read_dialects(text, knowledge, opts, out, original_fields);
+    return true;
+  }
 
   mime::Part root;
   std::size_t mime_start = start;  // mimetic reads the whole message, header included
@@ -198,10 +271,13 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
       out->recipients.resize(opts.max_recipients);
     }
     for (auto& r : out->recipients) r.status_text = knowledge.status_codes.meaning(r.status);
+    out->reporting_mta = out->dsn->reporting_mta;
+    if (!out->recipients.empty()) out->dialect = "rfc3464";
   }
 
   if (found.original) {
     OriginalMessage o;
+    *original_fields = found.original->headers;
     fill_summary(found.original->headers, &o);
     std::vector<Diagnostic> sub;
     std::vector<const rfc5322::HeaderField*> rcv;
@@ -219,6 +295,7 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
     o.headers_only = true;
     std::vector<Diagnostic> sub;
     rfc5322::HeaderBlock hb = rfc5322::scan_header_block(found.headers->body, 0, &sub);
+    *original_fields = hb.fields;
     fill_summary(hb.fields, &o);
     o.hops = build_hops(received_of(hb.fields), opts.max_hops, &sub);
     for (auto& d : sub) {
@@ -228,6 +305,32 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
     }
     out->original = std::move(o);
   }
+  if (out->recipients.empty()) {
+    if (const mime::Part* t = first_text(root)) read_dialects(t->body, knowledge, opts, out, original_fields);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
+                     Analysis* out, std::string* error) {
+  std::vector<rfc5322::HeaderField> top_fields, original_fields;
+  if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, error)) return false;
+  // Where: every hop placed on a network, the route, and who refused.
+  classify::HopClassifier classifier(knowledge.networks, knowledge.geo.get());
+  classifier.classify_hops(&out->hops, top_fields);
+  out->route = classify::route_summary(out->hops);
+  if (out->original) {
+    classifier.classify_hops(&out->original->hops, original_fields);
+    out->original_route = classify::route_summary(out->original->hops);
+  }
+  out->rejected_by = classify::locate_rejection(*out, classifier);
+  // Microsoft and authentication headers, decoded offline.
+  decode_headers(top_fields, knowledge, &out->microsoft, &out->authentication, &out->hops);
+  if (out->original)
+    decode_headers(original_fields, knowledge, &out->original->microsoft, &out->original->authentication,
+                   &out->original->hops);
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <vector>
 
+#include "src/util/cidr_table.h"
 #include "src/util/strings.h"
 
 #ifndef NDRSCAN_SOURCE_KNOWLEDGE_DIR
@@ -131,9 +132,48 @@ std::string find_knowledge_dir(const std::string& flag_value, const char* argv0)
   return {};
 }
 
-bool load_knowledge(const std::string& dir, Knowledge* k, std::string* err) {
+bool load_knowledge(const std::string& dir, const KnowledgeOptions& opts, Knowledge* k, std::string* err) {
   k->dir = dir;
-  return k->status_codes.load((fs::path(dir) / "status" / "enhanced-status-codes.tsv").string(), err);
+  if (!k->status_codes.load((fs::path(dir) / "status" / "enhanced-status-codes.tsv").string(), err)) return false;
+  if (!k->networks.load_dir((fs::path(dir) / "networks").string(), err)) return false;
+  if (!k->ms_tables.load((fs::path(dir) / "microsoft").string(), err)) return false;
+  // The site: a profile file, then the quick flags on top of it.
+  if (!opts.profile_path.empty() && !classify::load_profile(opts.profile_path, &k->profile, err)) return false;
+  for (const auto& c : opts.onprem) {
+    std::string text = c.find('/') == std::string::npos ? c + (c.find(':') == std::string::npos ? "/32" : "/128") : c;
+    util::Prefix p;
+    std::string perr;
+    if (!util::parse_prefix(text, &p, &perr)) {
+      *err = fmt::format("--onprem {}: {}", c, perr);
+      return false;
+    }
+    k->profile.onprem_ips.push_back(c);
+  }
+  for (const auto& d : opts.domains) {
+    if (!util::is_hostname(d)) {
+      *err = fmt::format("--domain {}: not a domain name", d);
+      return false;
+    }
+    k->profile.domains.push_back({d, "", ""});
+  }
+  if (!classify::apply_profile(k->profile, &k->networks, err)) return false;
+  k->networks.build();
+  // MaxMind-format databases: explicit ones must open; defaults are best effort.
+  auto geo = std::make_unique<classify::GeoIp>();
+  for (const auto& path : opts.geoip_dbs)
+    if (!geo->open(path, err)) return false;
+  if (opts.geoip_dbs.empty() && opts.geoip_auto) {
+    std::string ignored;
+    for (const auto& path : classify::GeoIp::find_default(dir)) geo->open(path, &ignored);
+  }
+  if (!geo->empty()) k->geo = std::move(geo);
+  return true;
+}
+
+bool load_knowledge(const std::string& dir, Knowledge* k, std::string* err) {
+  KnowledgeOptions opts;
+  opts.geoip_auto = false;  // tests must not depend on what the machine has
+  return load_knowledge(dir, opts, k, err);
 }
 
 }  // namespace ndrscan

@@ -13,9 +13,16 @@
 //   "<file>:<line>: ..." strings through the err argument.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
+
+#include "parsers/microsoft/ms_headers.h"
+#include "src/classify/geoip.h"
+#include "src/classify/network_tables.h"
+#include "src/classify/site_profile.h"
 
 namespace ndrscan {
 
@@ -35,16 +42,33 @@ class StatusCodeTable {
   std::string date_;
 };
 
+/// What the command line adds to or chooses among the knowledge data.
+struct KnowledgeOptions {
+  std::string profile_path;                ///< --profile site.toml
+  std::vector<std::string> onprem;         ///< --onprem CIDR
+  std::vector<std::string> domains;        ///< --domain D
+  std::vector<std::string> geoip_dbs;      ///< --geoip-db FILE (explicit: must open)
+  bool geoip_auto = true;                  ///< also look in the usual directories
+};
+
 /// All knowledge tables, loaded once and then shared read-only.
 struct Knowledge {
   std::string dir;
   StatusCodeTable status_codes;
+  classify::NetworkTables networks;
+  microsoft::MsTables ms_tables;
+  classify::SiteProfile profile;
+  std::unique_ptr<classify::GeoIp> geo;  ///< null when no database was found
 };
 
 /// find_knowledge_dir - the first existing candidate; empty if none.
 std::string find_knowledge_dir(const std::string& flag_value, const char* argv0);
 
-/// load_knowledge - load every table under `dir`.
+/// load_knowledge - load every table under `dir`, then the site profile,
+/// flags and MaxMind databases.
+bool load_knowledge(const std::string& dir, const KnowledgeOptions& opts, Knowledge* k, std::string* err);
+
+/// load_knowledge - the same with default options (tests).
 bool load_knowledge(const std::string& dir, Knowledge* k, std::string* err);
 
 }  // namespace ndrscan

@@ -11,12 +11,18 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace ndrscan {
+
+namespace microsoft {
+struct MsHeaders;     // parsers/microsoft/ms_headers.h
+struct AuthFindings;  // parsers/microsoft/auth_results.h
+}  // namespace microsoft
 
 /// Severity of a parse diagnostic (after GMime's WARN/CRIT split).
 enum class Severity { kWarn, kCrit };
@@ -36,6 +42,17 @@ struct TlsInfo {
   std::string evidence; ///< what showed TLS: "ESMTPS", "version=TLS1_2", ...
 };
 
+/// Which network one side of a hop belongs to, and why.
+struct NetworkInfo {
+  std::string net_class = "unknown";  ///< eop | exchange-online | onprem | third-party-filter | provider | private | unknown
+  std::string provider;               ///< provider id ("microsoft-eop"), empty when unknown
+  std::string provider_name;          ///< display name ("Microsoft Exchange Online Protection")
+  int confidence = 0;                 ///< 0..100
+  std::vector<std::string> evidence;  ///< one line per fact that matched, with its table row
+  std::uint32_t asn = 0;              ///< from a MaxMind-format database, 0 if unknown
+  std::string as_name, country;
+};
+
 /// One Received field turned into a hop.
 struct Hop {
   int index = 0;            ///< 1 = oldest hop
@@ -49,6 +66,7 @@ struct Hop {
   std::string id;           ///< id clause (queue id, Exchange build, ...)
   std::string for_addr;     ///< for clause address, without angle brackets
   std::string via;          ///< via clause ("Frontend Transport", ...)
+  std::string exchange_version;  ///< product named by an Exchange build in the id clause
   std::string envelope_from;///< envelope-from comment (Exim, Sendmail)
   std::optional<std::int64_t> time;  ///< UTC seconds since the epoch
   bool time_zone_known = true;       ///< false: no zone or -0000 in the date
@@ -57,6 +75,17 @@ struct Hop {
   std::string raw;          ///< the unfolded field value
   std::int64_t offset = -1; ///< byte offset of the field in the message
   bool partial = false;     ///< some of the field could not be understood
+  std::optional<NetworkInfo> from_network;  ///< the sending side (from_ip, from_rdns, from_host)
+  std::optional<NetworkInfo> by_network;    ///< the receiving side (by_host, by_ip)
+};
+
+/// The server that generated or returned the failure, placed on the route.
+struct RejectedBy {
+  std::string host, ip;
+  std::string source;     ///< "Remote-MTA", "Reporting-MTA", "diagnostic"
+  NetworkInfo network;
+  int hop = 0;            ///< index of the hop whose receiving side is this server, 0 if not on a route
+  std::string chain;      ///< "bounce" or "original": which route `hop` refers to
 };
 
 /// One per-recipient block of a DSN (RFC 3464 2.3), enriched.
@@ -91,6 +120,8 @@ struct OriginalMessage {
   std::string message_id, from, to, subject, date;
   std::vector<Hop> hops;
   bool headers_only = false;  ///< text/rfc822-headers: no body came back
+  std::shared_ptr<microsoft::MsHeaders> microsoft;          ///< null when no Microsoft header
+  std::shared_ptr<microsoft::AuthFindings> authentication;  ///< null when no authentication header
 };
 
 /// Everything ndrscan found in one message.
@@ -101,11 +132,18 @@ struct Analysis {
   std::string message_id, from, to, subject, date;
   std::string content_type;       ///< top-level type/subtype, lowercase
   bool is_report = false;         ///< multipart/report delivery-status seen
+  std::string dialect;            ///< which reader found the recipients: "rfc3464", "qmail", ...
+  std::string reporting_mta;      ///< DSN Reporting-MTA, else the host a dialect names
   std::optional<DsnReport> dsn;
   std::vector<Recipient> recipients;
   std::vector<Hop> hops;          ///< oldest first
   std::optional<OriginalMessage> original;
   std::vector<Diagnostic> diagnostics;
+  std::string route;            ///< "Internet > Trend Micro > EOP > on-prem" (bounce's own hops)
+  std::string original_route;   ///< the same for the returned original
+  std::optional<RejectedBy> rejected_by;
+  std::shared_ptr<microsoft::MsHeaders> microsoft;          ///< decoded Microsoft headers, null if none
+  std::shared_ptr<microsoft::AuthFindings> authentication;  ///< authentication results, null if none
 };
 
 }  // namespace ndrscan

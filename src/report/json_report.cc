@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "parsers/microsoft/auth_results.h"
+#include "parsers/microsoft/ms_headers.h"
 #include "parsers/rfc2047/encoded_word.h"
 #include "parsers/rfc5322/date.h"
 
@@ -23,6 +25,113 @@ Json fields_json(const std::vector<std::pair<std::string, std::string>>& fields)
   return arr;
 }
 
+Json decoded_json(const std::vector<microsoft::DecodedValue>& v) {
+  Json arr = Json::array();
+  for (const auto& d : v) arr.push_back(Json{{"key", str(d.key)}, {"value", str(d.value)}, {"meaning", str(d.meaning)}});
+  return arr;
+}
+
+Json opt_int(const std::optional<int>& v) { return v ? Json(*v) : Json(nullptr); }
+
+Json strings_json(const std::vector<std::string>& v) {
+  Json arr = Json::array();
+  for (const auto& s : v) arr.push_back(rfc2047::sanitize_utf8(s));
+  return arr;
+}
+
+Json pairs_json(const std::vector<std::pair<std::string, std::string>>& v) {
+  Json arr = Json::array();
+  for (const auto& [k, val] : v) arr.push_back(Json::array({str(k), str(val)}));
+  return arr;
+}
+
+Json microsoft_json(const std::shared_ptr<microsoft::MsHeaders>& p) {
+  if (!p) return nullptr;
+  const auto& m = *p;
+  Json j;
+  j["auth_as"] = str(m.auth_as);
+  j["auth_source"] = str(m.auth_source);
+  j["auth_mechanism"] = str(m.auth_mechanism);
+  j["scl"] = opt_int(m.scl);
+  j["bcl"] = opt_int(m.bcl);
+  j["pcl"] = opt_int(m.pcl);
+  j["forefront"] = decoded_json(m.forefront);
+  j["antispam"] = decoded_json(m.antispam);
+  j["mailbox_delivery"] = decoded_json(m.mailbox_delivery);
+  j["cross_tenant"] = Json{{"id", str(m.cross_tenant_id)},
+                           {"auth_as", str(m.cross_tenant_auth_as)},
+                           {"auth_source", str(m.cross_tenant_auth_source)},
+                           {"from_entity", str(m.cross_tenant_from_entity)},
+                           {"network_message_id", str(m.cross_tenant_network_message_id)},
+                           {"original_arrival_time", str(m.cross_tenant_original_arrival_time)}};
+  j["network_message_id"] = str(m.network_message_id);
+  j["is_ndr"] = m.is_ndr;
+  j["notes"] = strings_json(m.notes);
+  return j;
+}
+
+Json auth_json(const std::shared_ptr<microsoft::AuthFindings>& p) {
+  if (!p) return nullptr;
+  const auto& a = *p;
+  Json j;
+  j["used"] = str(a.used);
+  j["offset"] = a.offset >= 0 ? Json(a.offset) : Json(nullptr);
+  if (a.results) {
+    const auto& r = *a.results;
+    j["authserv_id"] = str(r.authserv_id);
+    j["spf"] = str(r.spf);
+    j["dkim"] = str(r.dkim);
+    j["dmarc"] = str(r.dmarc);
+    j["dmarc_action"] = str(r.dmarc_action);
+    j["compauth"] = str(r.compauth);
+    j["compauth_reason"] = str(r.compauth_reason);
+    j["compauth_reason_meaning"] = str(r.compauth_reason_meaning);
+    j["spf_client_ip"] = str(r.spf_client_ip);
+    j["from_original"] = r.from_original;
+    Json methods = Json::array();
+    for (const auto& m : r.methods)
+      methods.push_back(Json{{"method", str(m.method)},
+                             {"result", str(m.result)},
+                             {"reason", str(m.reason)},
+                             {"properties", pairs_json(m.properties)},
+                             {"comment", str(m.comment)}});
+    j["methods"] = std::move(methods);
+  } else {
+    for (const char* k : {"authserv_id", "spf", "dkim", "dmarc", "dmarc_action", "compauth", "compauth_reason",
+                          "compauth_reason_meaning", "spf_client_ip"})
+      j[k] = nullptr;
+    j["from_original"] = false;
+    j["methods"] = Json::array();
+  }
+  if (a.received_spf) {
+    const auto& r = *a.received_spf;
+    j["received_spf"] = Json{{"result", str(r.result)},         {"client_ip", str(r.client_ip)},
+                             {"helo", str(r.helo)},             {"envelope_from", str(r.envelope_from)},
+                             {"receiver", str(r.receiver)},     {"mechanism", str(r.mechanism)},
+                             {"comment", str(r.comment)}};
+  } else {
+    j["received_spf"] = nullptr;
+  }
+  j["notes"] = strings_json(a.notes);
+  return j;
+}
+
+Json network_json(const std::optional<NetworkInfo>& n) {
+  if (!n) return nullptr;
+  Json j;
+  j["class"] = n->net_class;
+  j["provider"] = str(n->provider);
+  j["provider_name"] = str(n->provider_name);
+  j["confidence"] = n->confidence;
+  Json ev = Json::array();
+  for (const auto& e : n->evidence) ev.push_back(rfc2047::sanitize_utf8(e));
+  j["evidence"] = std::move(ev);
+  j["asn"] = n->asn ? Json(n->asn) : Json(nullptr);
+  j["as_name"] = str(n->as_name);
+  j["country"] = str(n->country);
+  return j;
+}
+
 Json hop_json(const Hop& h) {
   Json j;
   j["index"] = h.index;
@@ -40,6 +149,7 @@ Json hop_json(const Hop& h) {
   j["id"] = str(h.id);
   j["for"] = str(h.for_addr);
   j["via"] = str(h.via);
+  j["exchange_version"] = str(h.exchange_version);
   j["envelope_from"] = str(h.envelope_from);
   j["time"] = h.time ? Json(rfc5322::format_iso8601_utc(*h.time)) : Json(nullptr);
   j["time_zone_known"] = h.time ? Json(h.time_zone_known) : Json(nullptr);
@@ -48,6 +158,7 @@ Json hop_json(const Hop& h) {
   j["partial"] = h.partial;
   j["offset"] = h.offset >= 0 ? Json(h.offset) : Json(nullptr);
   j["raw"] = str(h.raw);
+  j["network"] = Json{{"from", network_json(h.from_network)}, {"by", network_json(h.by_network)}};
   return j;
 }
 
@@ -90,7 +201,8 @@ std::string to_json(const Analysis& a, int indent) {
   j["date"] = str(a.date);
   j["content_type"] = str(a.content_type);
   j["is_report"] = a.is_report;
-  j["reporting_mta"] = a.dsn ? str(a.dsn->reporting_mta) : Json(nullptr);
+  j["dialect"] = str(a.dialect);
+  j["reporting_mta"] = str(a.reporting_mta);
   if (a.dsn) {
     Json d;
     d["reporting_mta"] = str(a.dsn->reporting_mta);
@@ -115,9 +227,27 @@ std::string to_json(const Analysis& a, int indent) {
     o["date"] = str(a.original->date);
     o["headers_only"] = a.original->headers_only;
     o["hops"] = hops_json(a.original->hops);
+    o["microsoft"] = microsoft_json(a.original->microsoft);
+    o["authentication"] = auth_json(a.original->authentication);
     j["original"] = std::move(o);
   } else {
     j["original"] = nullptr;
+  }
+  j["microsoft"] = microsoft_json(a.microsoft);
+  j["authentication"] = auth_json(a.authentication);
+  j["route"] = Json{{"bounce", str(a.route)}, {"original", str(a.original_route)}};
+  if (a.rejected_by) {
+    const RejectedBy& r = *a.rejected_by;
+    j["rejected_by"] = Json{{"host", str(r.host)},
+                            {"ip", str(r.ip)},
+                            {"source", str(r.source)},
+                            {"class", r.network.net_class},
+                            {"provider", str(r.network.provider)},
+                            {"hop", r.hop ? Json(r.hop) : Json(nullptr)},
+                            {"chain", str(r.chain)},
+                            {"network", network_json(r.network)}};
+  } else {
+    j["rejected_by"] = nullptr;
   }
   Json diags = Json::array();
   for (const auto& d : a.diagnostics) {

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "parsers/rfc2047/encoded_word.h"
 #include "parsers/rfc5322/date.h"
 
@@ -23,6 +25,9 @@ struct Style {
   }
 };
 
+/// kGlue - a space that wrap_text never breaks at (printed as a space).
+constexpr char kGlue = '\x1f';
+
 /// display_width - columns taken by UTF-8 text (one per code point; good
 /// enough for the Latin text of headers).
 std::size_t display_width(std::string_view s) {
@@ -36,7 +41,7 @@ std::size_t display_width(std::string_view s) {
 std::string clean(std::string_view s) {
   std::string out = rfc2047::sanitize_utf8(s);
   for (char& c : out)
-    if (static_cast<unsigned char>(c) < 32 || c == 0x7f) c = ' ';
+    if ((static_cast<unsigned char>(c) < 32 && c != kGlue) || c == 0x7f) c = ' ';
   return out;
 }
 
@@ -61,9 +66,17 @@ void wrap_text(std::string* out, std::string_view text, std::string_view indent,
       }
       take = (last_blank != std::string_view::npos && last_blank > 0) ? last_blank : i;
     }
-    out->append(indent).append(rest.substr(0, take)).append("\n");
+    std::string piece(rest.substr(0, take));
+    while (!piece.empty() && piece.back() == ' ') piece.pop_back();
+    std::replace(piece.begin(), piece.end(), kGlue, ' ');
+    out->append(indent).append(piece).append("\n");
     rest.remove_prefix(take);
   }
+}
+
+std::string util_trim(const std::string& s) {
+  std::size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
 std::string fmt_time(const std::optional<std::int64_t>& t) {
@@ -85,16 +98,46 @@ std::string fmt_delay(const Hop& h) {
   return (d < 0 ? "-" : "+") + v;
 }
 
+/// net_label - "EOP 95%", "google 96%", "on-prem 95%".
+std::string net_label(const std::optional<NetworkInfo>& n) {
+  if (!n || n->net_class == "unknown") return {};
+  std::string l;
+  if (n->net_class == "eop") l = "EOP";
+  else if (n->net_class == "exchange-online") l = "Exchange Online";
+  else if (n->net_class == "onprem") l = "on-prem";
+  else if (n->net_class == "private") l = "private network";
+  else l = n->provider;
+  std::string label = fmt::format("{} {}%", l, n->confidence);
+  std::replace(label.begin(), label.end(), ' ', kGlue);
+  return label;
+}
+
+/// wrap_hanging - "label text" wrapped so continuation lines align with text.
+void wrap_hanging(std::string* out, std::string_view indent, std::string_view label, const std::string& text,
+                  std::size_t width) {
+  std::string body;
+  std::string pad(indent.size() + label.size(), ' ');
+  wrap_text(&body, text, pad, width);
+  if (body.size() >= pad.size()) body.replace(0, pad.size(), std::string(indent) + std::string(label));
+  out->append(body);
+}
+
 void render_hops(std::string* out, const std::vector<Hop>& hops, const Style& st, std::size_t width) {
   for (const auto& h : hops) {
-    std::string from = h.from_host.empty() ? std::string("?") : clean(h.from_host);
-    if (!h.from_rdns.empty() && h.from_rdns != h.from_host) from += " (" + clean(h.from_rdns) + ")";
-    if (!h.from_ip.empty() && h.from_ip != h.from_host) from += " [" + h.from_ip + "]";
-    if (h.from_host.empty() && !h.from_ip.empty()) from = "[" + h.from_ip + "]";
     std::string delay = fmt_delay(h);
-    std::string delay_col = fmt::format("{:>7}", delay);
-    if (h.clock_skew) delay_col = st.red(delay_col);
-    out->append(fmt::format("  {:>2}  {}{}  from {}\n", h.index, st.dim(fmt_time(h.time)), delay_col, from));
+    if (h.clock_skew) delay = st.red(delay + "  clock skew: earlier than the previous hop");
+    std::string head = fmt::format("  {:>2}  {}  {}", h.index, st.dim(fmt_time(h.time)), delay);
+    while (!head.empty() && head.back() == ' ') head.pop_back();
+    out->append(head).append("\n");
+    bool has_from = !h.from_ip.empty() || !h.from_host.empty() || !h.from_rdns.empty();
+    if (has_from) {
+      std::string from = h.from_host.empty() ? std::string() : clean(h.from_host);
+      if (!h.from_rdns.empty() && h.from_rdns != h.from_host) from += " (" + clean(h.from_rdns) + ")";
+      if (!h.from_ip.empty() && h.from_ip != h.from_host) from += " [" + h.from_ip + "]";
+      if (from.empty()) from = "?";
+      std::string net = net_label(h.from_network);
+      wrap_hanging(out, "      ", "from ", util_trim(from) + (net.empty() ? "" : "  " + net), width);
+    }
     std::string by = h.by_host.empty() ? std::string("?") : clean(h.by_host);
     std::string proto = clean(h.protocol);
     if (h.tls) {
@@ -102,11 +145,10 @@ void render_hops(std::string* out, const std::vector<Hop>& hops, const Style& st
       if (!h.tls->cipher.empty()) tls += " " + clean(h.tls->cipher);
       proto += (proto.empty() ? "" : ", ") + tls;
     }
-    std::string line = "by " + by + (proto.empty() ? "" : "  " + proto);
-    wrap_text(out, line, "                                   ", width);
-    if (h.clock_skew)
-      out->append(fmt::format("{:35}{}\n", "", st.red("clock skew: earlier than the previous hop")));
-    if (h.partial) out->append(fmt::format("{:35}{}\n", "", st.yellow("only partly understood (see diagnostics)")));
+    std::string net = net_label(h.by_network);
+    wrap_hanging(out, "      ", "by   ", by + (proto.empty() ? "" : "  " + proto) + (net.empty() ? "" : "  " + net),
+                 width);
+    if (h.partial) out->append("           " + st.yellow("only partly understood (see diagnostics)") + "\n");
   }
 }
 
@@ -126,7 +168,7 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
   }
   std::string what;
   if (a.dsn || !a.recipients.empty()) {
-    what = "delivery status report";
+    what = a.dialect.empty() || a.dialect == "rfc3464" ? "delivery status report" : a.dialect + " bounce";
     if (failed) what += fmt::format(", {} failed", failed);
     if (delayed) what += fmt::format(", {} delayed", delayed);
     if (other) what += fmt::format(", {} other", other);
@@ -135,7 +177,12 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
   } else {
     what = "message, no delivery status report found";
   }
-  out += st.bold(clean(a.source)) + ": " + what + "\n";
+  {
+    std::string head;
+    wrap_text(&head, clean(a.source) + ": " + what, "", width);
+    std::size_t colon = head.find(clean(a.source)) == 0 ? clean(a.source).size() : 0;
+    out += st.bold(head.substr(0, colon)) + head.substr(colon);
+  }
   auto kv = [&](std::string_view key, const std::string& v) {
     if (v.empty()) return;
     std::string line = fmt::format("{:<9}", key);
@@ -148,7 +195,18 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
   kv("From", a.from);
   kv("To", a.to);
   kv("Date", a.date);
-  if (a.dsn) kv("Reporter", a.dsn->reporting_mta);
+  kv("Reporter", a.reporting_mta);
+  if (a.rejected_by) {
+    const RejectedBy& r = *a.rejected_by;
+    std::string who = r.host.empty() ? r.ip : (r.ip.empty() ? r.host : r.host + " [" + r.ip + "]");
+    std::string where = r.network.net_class == "unknown" ? std::string("network unknown")
+                                                         : fmt::format("{} ({})", r.network.provider_name.empty()
+                                                                                      ? r.network.net_class
+                                                                                      : r.network.provider_name,
+                                                                       r.network.net_class);
+    std::string hop = r.hop ? fmt::format(", hop {} of the {}", r.hop, r.chain == "original" ? "original" : "bounce") : "";
+    kv("Refused", fmt::format("{}: {}{} (from {})", who, where, hop, r.source));
+  }
 
   if (!a.recipients.empty()) {
     out += "\n" + st.bold("Recipients") + "\n";
@@ -160,7 +218,7 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
       std::string addr = r.address.empty() ? std::string("(no address)") : clean(r.address);
       out += fmt::format("  {}  {}  {}{}\n", st.bold(addr), colored, r.status.empty() ? "-" : r.status,
                          r.reply_code.empty() ? "" : "  " + r.reply_code);
-      if (!r.status_text.empty()) wrap_text(&out, r.status + ": " + r.status_text, "    ", width);
+      if (!r.status_text.empty()) wrap_text(&out, r.status + " (registry): " + r.status_text, "    ", width);
       if (!r.diagnostic.empty()) wrap_text(&out, r.diagnostic, "    ", width);
       if (!r.remote_mta.empty()) wrap_text(&out, "remote server: " + r.remote_mta, "    ", width);
     }
@@ -169,13 +227,13 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
   if (!a.hops.empty()) {
     out += "\n" + st.bold(fmt::format("Route of this message ({} hop{}, oldest first)", a.hops.size(),
                                       a.hops.size() == 1 ? "" : "s")) + "\n";
+    if (!a.route.empty()) wrap_text(&out, "Route: " + a.route, "  ", width);
     render_hops(&out, a.hops, st, width);
   }
   if (a.original) {
     out += "\n" + st.bold("Returned original") + (a.original->headers_only ? " (headers only)" : "") + "\n";
-    std::string saved;
     auto okv = [&](std::string_view key, const std::string& v) {
-      if (!v.empty()) wrap_text(&out, fmt::format("{:<9}{}", key, v), "  ", width);
+      if (!v.empty()) wrap_hanging(&out, "  ", fmt::format("{:<9}", key), v, width);
     };
     okv("Subject", a.original->subject);
     okv("From", a.original->from);
@@ -185,6 +243,7 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
     if (!a.original->hops.empty()) {
       out += fmt::format("  Route ({} hop{}, oldest first)\n", a.original->hops.size(),
                          a.original->hops.size() == 1 ? "" : "s");
+      if (!a.original_route.empty()) wrap_text(&out, "Route: " + a.original_route, "  ", width);
       render_hops(&out, a.original->hops, st, width);
     }
   }
