@@ -79,6 +79,13 @@ int main(int argc, char** argv) {
                knowledge.status_codes.size(), knowledge.status_codes.date());
     fmt::print("  network tables: {} providers, {} rules, newest {}\n", knowledge.networks.provider_count(),
                knowledge.networks.rule_count(), knowledge.networks.newest_date());
+    if (!knowledge.profile.empty())
+      fmt::print("  site: {} ({} ranges, {} host names, {} domains, {} connectors)\n",
+                 knowledge.profile.path.empty() ? "flags" : knowledge.profile.path, knowledge.profile.onprem_ips.size(),
+                 knowledge.profile.onprem_hosts.size(), knowledge.profile.domains.size(),
+                 knowledge.profile.connectors.size());
+    fmt::print("  microsoft tables: {} antispam, {} compauth, {} build rows, {}\n", knowledge.ms_tables.antispam_rows(),
+               knowledge.ms_tables.compauth_rows(), knowledge.ms_tables.build_rows(), knowledge.ms_tables.date());
     if (knowledge.geo)
       for (const auto& d : knowledge.geo->describe()) fmt::print("  geoip: {}\n", d);
     else

@@ -24,7 +24,7 @@ bool check_keys(const toml::table& t, const std::vector<std::string>& allowed, c
     std::string key(k.str());
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string hint = util::did_you_mean(key, allowed);
-    *err = fmt::format("{}: unknown key '{}'{}{}", at(path, v.source()), key, where.empty() ? "" : " in " + where,
+    *err = fmt::format("{}: unknown key '{}'{}{}", at(path, k.source()), key, where.empty() ? "" : " in " + where,
                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));
     return false;
   }

@@ -178,9 +178,10 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
     what = "message, no delivery status report found";
   }
   {
+    std::string source = a.source == "-" ? std::string("<stdin>") : clean(a.source);
     std::string head;
-    wrap_text(&head, clean(a.source) + ": " + what, "", width);
-    std::size_t colon = head.find(clean(a.source)) == 0 ? clean(a.source).size() : 0;
+    wrap_text(&head, source + ": " + what, "", width);
+    std::size_t colon = head.find(source) == 0 ? source.size() : 0;
     out += st.bold(head.substr(0, colon)) + head.substr(colon);
   }
   auto kv = [&](std::string_view key, const std::string& v) {
@@ -199,7 +200,7 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
   if (a.rejected_by) {
     const RejectedBy& r = *a.rejected_by;
     std::string who = r.host.empty() ? r.ip : (r.ip.empty() ? r.host : r.host + " [" + r.ip + "]");
-    std::string where = r.network.net_class == "unknown" ? std::string("network unknown")
+    std::string where = r.network.net_class == "unknown" ? std::string("Internet (in no network table)")
                                                          : fmt::format("{} ({})", r.network.provider_name.empty()
                                                                                       ? r.network.net_class
                                                                                       : r.network.provider_name,
