@@ -119,7 +119,11 @@ void HopClassifier::classify_hops(std::vector<Hop>* hops, const std::vector<rfc5
   std::vector<int> fingerprints = tables_.match_headers(fields);
   for (auto& h : *hops) {
     h.from_network = classify_side(h.from_ip, h.from_rdns, "", h.from_host, fingerprints);
-    h.by_network = classify_side(h.by_ip, "", h.by_host, "", fingerprints);
+    // "by 2002:a05:6a10::1 with SMTP" (Gmail) names the receiver by address
+    if (h.by_ip.empty() && util::is_ip(h.by_host))
+      h.by_network = classify_side(h.by_host, "", "", "", fingerprints);
+    else
+      h.by_network = classify_side(h.by_ip, "", h.by_host, "", fingerprints);
   }
   // The server that received hop N usually sends hop N+1: when one side is
   // only "private" or "unknown" and the names agree, it inherits the other.

@@ -12,6 +12,7 @@
 #include "parsers/rfc3464/dsn_fields.h"
 #include "parsers/rfc5322/date.h"
 #include "parsers/rfc5322/received.h"
+#include "src/classify/detections.h"
 #include "src/classify/hop_classifier.h"
 #include "src/util/strings.h"
 
@@ -326,6 +327,10 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
     out->original_route = classify::route_summary(out->original->hops);
   }
   out->rejected_by = classify::locate_rejection(*out, classifier);
+  classify::detect_route_findings(out->hops, "bounce", knowledge.profile, knowledge.networks, &out->findings);
+  if (out->original)
+    classify::detect_route_findings(out->original->hops, "original", knowledge.profile, knowledge.networks,
+                                    &out->findings);
   // Microsoft and authentication headers, decoded offline.
   decode_headers(top_fields, knowledge, &out->microsoft, &out->authentication, &out->hops);
   if (out->original)

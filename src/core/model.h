@@ -79,6 +79,15 @@ struct Hop {
   std::optional<NetworkInfo> by_network;    ///< the receiving side (by_host, by_ip)
 };
 
+/// Something the route as a whole shows (loop, bypassed filter, ...).
+struct Finding {
+  std::string id;        ///< mail-loop | hop-count-high | filter-bypassed | clock-skew | tls-downgrade
+  std::string severity;  ///< "warn" or "info"
+  std::string chain;     ///< "bounce" or "original"
+  std::vector<int> hops; ///< hop indexes involved
+  std::string message;   ///< one line for people
+};
+
 /// The server that generated or returned the failure, placed on the route.
 struct RejectedBy {
   std::string host, ip;
@@ -142,6 +151,7 @@ struct Analysis {
   std::string route;            ///< "Internet > Trend Micro > EOP > on-prem" (bounce's own hops)
   std::string original_route;   ///< the same for the returned original
   std::optional<RejectedBy> rejected_by;
+  std::vector<Finding> findings;  ///< route-level detections over both chains
   std::shared_ptr<microsoft::MsHeaders> microsoft;          ///< decoded Microsoft headers, null if none
   std::shared_ptr<microsoft::AuthFindings> authentication;  ///< authentication results, null if none
 };

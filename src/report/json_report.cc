@@ -249,6 +249,14 @@ std::string to_json(const Analysis& a, int indent) {
   } else {
     j["rejected_by"] = nullptr;
   }
+  Json findings = Json::array();
+  for (const auto& f : a.findings)
+    findings.push_back(Json{{"id", f.id},
+                            {"severity", f.severity},
+                            {"chain", f.chain},
+                            {"hops", f.hops},
+                            {"message", rfc2047::sanitize_utf8(f.message)}});
+  j["findings"] = std::move(findings);
   Json diags = Json::array();
   for (const auto& d : a.diagnostics) {
     diags.push_back(Json{{"severity", d.severity == Severity::kCrit ? "crit" : "warn"},

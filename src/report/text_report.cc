@@ -248,6 +248,16 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
       render_hops(&out, a.original->hops, st, width);
     }
   }
+  if (!a.findings.empty()) {
+    out += "\n" + st.bold("Findings") + "\n";
+    for (const auto& f : a.findings) {
+      std::string sev = f.severity == "warn" ? st.yellow("warn") : st.cyan("info");
+      std::string body;
+      wrap_text(&body, fmt::format("{} ({}): {}", f.id, f.chain, f.message), "        ", width);
+      if (body.size() > 8) body.replace(0, 8, "  " + sev + "  ");
+      out += body;
+    }
+  }
   if (!a.diagnostics.empty()) {
     out += "\n" + st.bold("Diagnostics") + "\n";
     for (const auto& d : a.diagnostics) {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -23,14 +24,22 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const Knowledge& knowledge() {
-  static Knowledge k = [] {
-    Knowledge kk;
+/// knowledge_for - the knowledge a sample is analysed with: a family
+/// directory may hold a site.toml (the site profile its samples assume).
+const Knowledge& knowledge_for(const fs::path& sample) {
+  static std::map<std::string, std::unique_ptr<Knowledge>> cache;
+  fs::path site = sample.parent_path() / "site.toml";
+  std::string key = fs::exists(site) ? site.string() : std::string();
+  auto& slot = cache[key];
+  if (!slot) {
+    slot = std::make_unique<Knowledge>();
+    KnowledgeOptions opts;
+    opts.geoip_auto = false;  // goldens must not depend on the machine's databases
+    opts.profile_path = key;
     std::string err;
-    if (!load_knowledge(NDRSCAN_KNOWLEDGE_DIR, &kk, &err)) FAIL(err);
-    return kk;
-  }();
-  return k;
+    if (!load_knowledge(NDRSCAN_KNOWLEDGE_DIR, opts, slot.get(), &err)) FAIL(err);
+  }
+  return *slot;
 }
 
 std::string slurp(const fs::path& p) {
@@ -56,11 +65,11 @@ fs::path golden_of(const fs::path& p) {
   return g;
 }
 
-std::string analyse_json(const std::string& bytes, const std::string& source) {
+std::string analyse_json(const std::string& bytes, const fs::path& path) {
   Analysis a;
-  a.source = source;
+  a.source = rel(path);
   std::string err;
-  if (!analyze_message(bytes, knowledge(), AnalyzeOptions{}, &a, &err)) return "error: " + err + "\n";
+  if (!analyze_message(bytes, knowledge_for(path), AnalyzeOptions{}, &a, &err)) return "error: " + err + "\n";
   return report::to_json(a, 2) + "\n";
 }
 
@@ -95,7 +104,7 @@ TEST_CASE("corpus: every sample matches its golden JSON", "[golden]") {
   REQUIRE(files.size() >= 25);
   for (const auto& p : files) {
     DYNAMIC_SECTION(rel(p)) {
-      std::string got = analyse_json(slurp(p), rel(p));
+      std::string got = analyse_json(slurp(p), p);
       fs::path g = golden_of(p);
       if (regen) {
         std::ofstream(g, std::ios::binary) << got;
@@ -112,12 +121,12 @@ TEST_CASE("corpus: every sample matches its golden JSON", "[golden]") {
 TEST_CASE("corpus: CRLF and CR-only replays decode like LF", "[golden]") {
   for (const auto& p : samples()) {
     std::string lf = to_endings(slurp(p), "\n");
-    Json want = Json::parse(analyse_json(lf, rel(p)), nullptr, false);
+    Json want = Json::parse(analyse_json(lf, p), nullptr, false);
     REQUIRE_FALSE(want.is_discarded());
     drop_offsets(want);
     for (const char* eol : {"\r\n", "\r"}) {
       DYNAMIC_SECTION(rel(p) << (eol[1] ? " CRLF" : " CR")) {
-        Json got = Json::parse(analyse_json(to_endings(lf, eol), rel(p)), nullptr, false);
+        Json got = Json::parse(analyse_json(to_endings(lf, eol), p), nullptr, false);
         REQUIRE_FALSE(got.is_discarded());
         drop_offsets(got);
         CHECK(got.dump(1) == want.dump(1));
@@ -178,7 +187,7 @@ TEST_CASE("corpus: hand-written expectations in expectations.tsv", "[golden]") {
       REQUIRE(fs::exists(p));
       Analysis a;
       std::string err;
-      REQUIRE(analyze_message(slurp(p), knowledge(), AnalyzeOptions{}, &a, &err));
+      REQUIRE(analyze_message(slurp(p), knowledge_for(p), AnalyzeOptions{}, &a, &err));
       std::vector<std::string> addrs, statuses, replies;
       for (const auto& r : a.recipients) {
         addrs.push_back(lower(r.address));
@@ -207,6 +216,8 @@ TEST_CASE("corpus: hand-written expectations in expectations.tsv", "[golden]") {
       std::string ohc = a.original ? std::to_string(a.original->hops.size()) : "-";
       CHECK(ohc == c[col["original_hop_count"]]);
       CHECK((skew ? "yes" : "no") == c[col["skew"]]);
+      if (col.count("route") && col["route"] < c.size() && !c[col["route"]].empty())
+        CHECK(a.route == c[col["route"]]);
     }
   }
   CHECK(rows >= 25);
