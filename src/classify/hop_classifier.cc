@@ -11,15 +11,7 @@
 namespace ndrscan::classify {
 namespace {
 
-struct Candidate {
-  int provider = -1;
-  NetClass cls = NetClass::kUnknown;
-  int best_weight = 0;  // the class of the strongest fact wins
-  double miss = 1.0;    // prod(1 - w/100)
-  std::vector<std::string> evidence;
-};
-
-std::string describe(const Rule& r) {
+std::string rule_note(const Rule& r) {
   std::string s = r.file;
   if (!r.note.empty()) s += ", " + r.note;
   return s;
@@ -27,91 +19,113 @@ std::string describe(const Rule& r) {
 
 }  // namespace
 
-NetworkInfo HopClassifier::classify_side(std::string_view ip, std::string_view rdns, std::string_view self_name,
-                                         std::string_view helo, const std::vector<int>& fingerprints) const {
-  std::vector<Candidate> cands;
-  auto add = [&](int rule_index, int weight, std::string evidence) {
+Verdict HopClassifier::decide(std::string_view ip, std::string_view rdns, std::string_view self_name,
+                              std::string_view helo, std::uint32_t asn, const std::vector<int>& fingerprints) const {
+  Verdict v;
+  // Candidates live in a fixed array: no allocation per hop.
+  auto add = [&](int rule_index, Fact fact, int weight) {
     const Rule& r = tables_.rule(rule_index);
-    auto it = std::find_if(cands.begin(), cands.end(), [&](const Candidate& c) { return c.provider == r.provider; });
-    if (it == cands.end()) {
-      cands.push_back({r.provider, r.cls, 0, 1.0, {}});
-      it = cands.end() - 1;
+    Verdict::Candidate* c = nullptr;
+    for (int i = 0; i < v.ncand; ++i)
+      if (v.cand[i].provider == r.provider) c = &v.cand[i];
+    if (!c) {
+      if (v.ncand == Verdict::kMaxCandidates) return;
+      c = &v.cand[v.ncand++];
+      c->provider = r.provider;
     }
-    if (weight > it->best_weight) {
-      it->best_weight = weight;
-      it->cls = r.cls;
+    if (weight > c->best_weight) {
+      c->best_weight = weight;
+      c->cls = r.cls;
     }
-    it->miss *= 1.0 - std::min(weight, 99) / 100.0;
-    it->evidence.push_back(std::move(evidence));
+    c->miss *= 1.0 - std::min(weight, 99) / 100.0;
+    if (v.nmatch < Verdict::kMaxMatches) v.matches[v.nmatch++] = {fact, rule_index, r.provider};
   };
-
-  if (int r = tables_.match_ip(ip); r >= 0) {
-    const Rule& rule = tables_.rule(r);
-    add(r, rule.weight, fmt::format("IP {} in {} ({})", ip, rule.value, describe(rule)));
-  }
-  if (!rdns.empty()) {
-    if (int r = tables_.match_host(rdns); r >= 0) {
-      const Rule& rule = tables_.rule(r);
-      add(r, rule.weight, fmt::format("reverse DNS {} matches {} ({})", rdns, rule.value, describe(rule)));
-    }
-  }
-  if (!self_name.empty() && !util::iequals(self_name, rdns)) {
-    if (int r = tables_.match_host(self_name); r >= 0) {
-      const Rule& rule = tables_.rule(r);
-      add(r, rule.weight * 9 / 10,
-          fmt::format("server name {} matches {} ({})", self_name, rule.value, describe(rule)));
-    }
-  }
-  if (!helo.empty() && !util::iequals(helo, rdns) && !util::iequals(helo, self_name)) {
-    if (int r = tables_.match_host(helo); r >= 0) {
-      const Rule& rule = tables_.rule(r);
-      // The client picks its HELO name: the weakest fact.
-      add(r, rule.weight / 2, fmt::format("HELO {} matches {} ({})", helo, rule.value, describe(rule)));
-    }
-  }
-  NetworkInfo info;
-  if (geo_ && !ip.empty()) {
-    if (auto g = geo_->lookup(ip)) {
-      info.asn = g->asn;
-      info.as_name = g->as_name;
-      info.country = g->country;
-      if (g->asn) {
-        if (int r = tables_.match_asn(g->asn); r >= 0) {
-          const Rule& rule = tables_.rule(r);
-          add(r, rule.weight, fmt::format("AS{} {} ({})", g->asn, g->as_name, describe(rule)));
-        }
-      }
-    }
-  }
+  if (int r = tables_.match_ip(ip); r >= 0) add(r, Fact::kIp, tables_.rule(r).weight);
+  if (!rdns.empty())
+    if (int r = tables_.match_host(rdns); r >= 0) add(r, Fact::kRdns, tables_.rule(r).weight);
+  if (!self_name.empty() && !util::iequals(self_name, rdns))
+    if (int r = tables_.match_host(self_name); r >= 0) add(r, Fact::kSelf, tables_.rule(r).weight * 9 / 10);
+  // The client picks its HELO name: the weakest fact.
+  if (!helo.empty() && !util::iequals(helo, rdns) && !util::iequals(helo, self_name))
+    if (int r = tables_.match_host(helo); r >= 0) add(r, Fact::kHelo, tables_.rule(r).weight / 2);
+  if (asn)
+    if (int r = tables_.match_asn(asn); r >= 0) add(r, Fact::kAsn, tables_.rule(r).weight);
   // Header fingerprints corroborate a provider the hop already suggests.
   for (int f : fingerprints) {
     const Rule& rule = tables_.rule(f);
-    for (auto& c : cands)
-      if (c.provider == rule.provider) {
-        c.miss *= 1.0 - std::min(rule.weight, 99) / 300.0;
-        c.evidence.push_back(fmt::format("header {}* present ({})", rule.value, describe(rule)));
+    for (int i = 0; i < v.ncand; ++i)
+      if (v.cand[i].provider == rule.provider) {
+        v.cand[i].miss *= 1.0 - std::min(rule.weight, 99) / 300.0;
+        if (v.nmatch < Verdict::kMaxMatches) v.matches[v.nmatch++] = {Fact::kHeader, f, rule.provider};
       }
   }
-  if (cands.empty()) {
-    if (!ip.empty() || !rdns.empty() || !self_name.empty() || !helo.empty()) info.evidence.emplace_back("no table matched");
-    return info;
-  }
+  if (v.ncand == 0) return v;
   // Highest confidence wins; ties keep the first (IP facts are added first).
   // A private address only says "inside some network": any named network
   // (a host name, the site profile) beats it.
-  auto rank = [](const Candidate& c) { return c.cls == NetClass::kPrivate ? 1.0 + c.miss : c.miss; };
-  auto best = std::min_element(cands.begin(), cands.end(),
-                               [&](const Candidate& a, const Candidate& b) { return rank(a) < rank(b); });
-  const Provider& p = tables_.provider(best->provider);
-  info.net_class = class_name(best->cls);
+  auto rank = [](const Verdict::Candidate& c) { return c.cls == NetClass::kPrivate ? 1.0 + c.miss : c.miss; };
+  int best = 0;
+  for (int i = 1; i < v.ncand; ++i)
+    if (rank(v.cand[i]) < rank(v.cand[best])) best = i;
+  v.best = best;
+  v.provider = v.cand[best].provider;
+  v.cls = v.cand[best].cls;
+  v.confidence = static_cast<int>((1.0 - v.cand[best].miss) * 100.0 + 0.5);
+  return v;
+}
+
+NetworkInfo HopClassifier::describe(const Verdict& v, std::string_view ip, std::string_view rdns,
+                                    std::string_view self_name, std::string_view helo) const {
+  NetworkInfo info;
+  if (v.provider < 0) {
+    if (!ip.empty() || !rdns.empty() || !self_name.empty() || !helo.empty())
+      info.evidence.emplace_back("no table matched");
+    return info;
+  }
+  const Provider& p = tables_.provider(v.provider);
+  info.net_class = class_name(v.cls);
   info.provider = p.id;
   info.provider_name = p.name;
-  info.confidence = static_cast<int>((1.0 - best->miss) * 100.0 + 0.5);
-  info.evidence = std::move(best->evidence);
-  for (const auto& c : cands)
-    if (&c != &*best)
-      info.evidence.push_back(fmt::format("also matched {} (confidence {})", tables_.provider(c.provider).id,
-                                          static_cast<int>((1.0 - c.miss) * 100.0 + 0.5)));
+  info.confidence = v.confidence;
+  for (int i = 0; i < v.nmatch; ++i) {
+    const Verdict::Match& m = v.matches[i];
+    if (m.provider != v.provider) continue;
+    const Rule& rule = tables_.rule(m.rule);
+    switch (m.fact) {
+      case Fact::kIp: info.evidence.push_back(fmt::format("IP {} in {} ({})", ip, rule.value, rule_note(rule))); break;
+      case Fact::kRdns:
+        info.evidence.push_back(fmt::format("reverse DNS {} matches {} ({})", rdns, rule.value, rule_note(rule)));
+        break;
+      case Fact::kSelf:
+        info.evidence.push_back(fmt::format("server name {} matches {} ({})", self_name, rule.value, rule_note(rule)));
+        break;
+      case Fact::kHelo:
+        info.evidence.push_back(fmt::format("HELO {} matches {} ({})", helo, rule.value, rule_note(rule)));
+        break;
+      case Fact::kAsn: info.evidence.push_back(fmt::format("AS{} ({})", rule.value, rule_note(rule))); break;
+      case Fact::kHeader:
+        info.evidence.push_back(fmt::format("header {}* present ({})", rule.value, rule_note(rule)));
+        break;
+    }
+  }
+  for (int i = 0; i < v.ncand; ++i)
+    if (i != v.best)
+      info.evidence.push_back(fmt::format("also matched {} (confidence {})", tables_.provider(v.cand[i].provider).id,
+                                          static_cast<int>((1.0 - v.cand[i].miss) * 100.0 + 0.5)));
+  return info;
+}
+
+NetworkInfo HopClassifier::classify_side(std::string_view ip, std::string_view rdns, std::string_view self_name,
+                                         std::string_view helo, const std::vector<int>& fingerprints) const {
+  std::optional<GeoFacts> geo;
+  if (geo_ && !ip.empty()) geo = geo_->lookup(ip);
+  Verdict v = decide(ip, rdns, self_name, helo, geo ? geo->asn : 0, fingerprints);
+  NetworkInfo info = describe(v, ip, rdns, self_name, helo);
+  if (geo) {
+    info.asn = geo->asn;
+    info.as_name = geo->as_name;
+    info.country = geo->country;
+  }
   return info;
 }
 

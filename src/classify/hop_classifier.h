@@ -17,6 +17,7 @@
 //   locate_rejection()               Analysis -> RejectedBy
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,9 +30,43 @@ namespace ndrscan::classify {
 
 class GeoIp;
 
+/// Which fact of a hop matched a rule.
+enum class Fact : std::uint8_t { kIp, kRdns, kSelf, kHelo, kAsn, kHeader };
+
+/// The decision for one side of a hop, before any text is made: plain
+/// values in fixed arrays, so deciding allocates nothing.
+struct Verdict {
+  static constexpr int kMaxCandidates = 6;
+  static constexpr int kMaxMatches = 12;
+  struct Candidate {
+    int provider = -1;
+    NetClass cls = NetClass::kUnknown;
+    int best_weight = 0;  ///< the class of the strongest fact wins
+    double miss = 1.0;    ///< prod(1 - w/100)
+  };
+  struct Match {
+    Fact fact = Fact::kIp;
+    int rule = -1;
+    int provider = -1;
+  };
+  Candidate cand[kMaxCandidates];
+  Match matches[kMaxMatches];
+  int ncand = 0, nmatch = 0, best = -1;
+  int provider = -1;  ///< winning provider, -1 when nothing matched
+  NetClass cls = NetClass::kUnknown;
+  int confidence = 0;
+};
+
 class HopClassifier {
  public:
   HopClassifier(const NetworkTables& tables, const GeoIp* geo) : tables_(tables), geo_(geo) {}
+
+  /// decide - the classification itself (no strings are built).
+  Verdict decide(std::string_view ip, std::string_view rdns, std::string_view self_name, std::string_view helo,
+                 std::uint32_t asn, const std::vector<int>& fingerprints) const;
+  /// describe - a Verdict as NetworkInfo, with one evidence line per fact.
+  NetworkInfo describe(const Verdict& v, std::string_view ip, std::string_view rdns, std::string_view self_name,
+                       std::string_view helo) const;
 
   /// classify_side - one side of a hop. `self_name` is a name the server
   /// wrote for itself (by clause), `helo` a name its client claimed.
