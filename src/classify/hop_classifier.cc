@@ -255,9 +255,13 @@ std::optional<RejectedBy> locate_rejection(const Analysis& a, const HopClassifie
       break;
     }
   }
+  if (r.source.empty() && !a.generating_server.empty()) {
+    r.host = a.generating_server;
+    r.source = "Generating server";
+  }
   if (r.source.empty()) {
-    if (!a.dsn || a.dsn->reporting_mta.empty()) return std::nullopt;
-    r.host = a.dsn->reporting_mta;
+    if (a.reporting_mta.empty()) return std::nullopt;
+    r.host = a.reporting_mta;
     if (util::is_ip(r.host)) {
       r.ip = r.host;
       r.host.clear();

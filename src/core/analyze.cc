@@ -94,6 +94,21 @@ void find_parts(const mime::Part& p, Found* f, int depth = 0) {
   for (const auto& c : p.children) find_parts(c, f, depth + 1);
 }
 
+/// generating_server - Exchange NDR text: "Generating server: EX01.contoso.local"
+/// (the server that created the NDR; when no remote server is listed, it is
+/// the one that refused).
+std::string generating_server(std::string_view text) {
+  std::size_t p = util::ifind(text, "Generating server:");
+  if (p == std::string_view::npos) return {};
+  std::string_view rest = text.substr(p + 18);
+  std::size_t b = 0;
+  while (b < rest.size() && (rest[b] == ' ' || rest[b] == '\t')) ++b;
+  std::size_t e = b;
+  while (e < rest.size() && !util::is_space(rest[e]) && rest[e] != '<') ++e;
+  std::string_view host = util::strip_dot(rest.substr(b, e - b));
+  return util::is_hostname(host) || util::is_ip(host) ? std::string(host) : std::string();
+}
+
 /// first_text - the first text/plain part (else text/html), depth first.
 const mime::Part* first_text(const mime::Part& p, std::string_view subtype = "plain", int depth = 0) {
   if (depth > 64) return nullptr;
@@ -249,6 +264,7 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
   std::string text;  // the human-readable notification, for the dialects
   if (!structured) {
     text = mime::decode_transfer(bytes.substr(top.body_offset), top.value("Content-Transfer-Encoding"));
+    out->generating_server = generating_server(text);
     read_dialects(text, knowledge, opts, out, original_fields);
     return true;
   }
@@ -306,9 +322,9 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     }
     out->original = std::move(o);
   }
-  if (out->recipients.empty()) {
-    if (const mime::Part* t = first_text(root)) read_dialects(t->body, knowledge, opts, out, original_fields);
-  }
+  const mime::Part* text_part = first_text(root);
+  if (text_part) out->generating_server = generating_server(text_part->body);
+  if (out->recipients.empty() && text_part) read_dialects(text_part->body, knowledge, opts, out, original_fields);
   return true;
 }
 

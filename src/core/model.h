@@ -143,6 +143,7 @@ struct Analysis {
   bool is_report = false;         ///< multipart/report delivery-status seen
   std::string dialect;            ///< which reader found the recipients: "rfc3464", "qmail", ...
   std::string reporting_mta;      ///< DSN Reporting-MTA, else the host a dialect names
+  std::string generating_server;  ///< Exchange's "Generating server: X" in the notification text
   std::optional<DsnReport> dsn;
   std::vector<Recipient> recipients;
   std::vector<Hop> hops;          ///< oldest first

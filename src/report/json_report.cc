@@ -203,6 +203,7 @@ std::string to_json(const Analysis& a, int indent) {
   j["is_report"] = a.is_report;
   j["dialect"] = str(a.dialect);
   j["reporting_mta"] = str(a.reporting_mta);
+  j["generating_server"] = str(a.generating_server);
   if (a.dsn) {
     Json d;
     d["reporting_mta"] = str(a.dsn->reporting_mta);
