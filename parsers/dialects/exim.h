@@ -1,0 +1,4 @@
+// exim.h - the exim dialect group (see registry.cc).
+#pragma once
+
+#include "parsers/dialects/dialect.h"
