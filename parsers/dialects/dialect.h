@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/rfc5322/header_block.h"
 #include "src/core/model.h"
 
 namespace ndrscan::dialects {
@@ -26,6 +27,9 @@ struct BounceText {
   std::string_view text;     ///< decoded human-readable part (or the body)
   std::string_view subject;  ///< decoded Subject of the bounce
   std::string_view from;     ///< From of the bounce
+  const std::vector<rfc5322::HeaderField>* headers = nullptr;  ///< the bounce's header fields (may be null)
+  std::string_view html;     ///< decoded text/html part when there is one (else empty)
+  std::string_view whole;    ///< the whole raw message (header and body), for last-resort readers
 };
 
 /// What a dialect found.

@@ -116,7 +116,6 @@ const mime::Part* first_text(const mime::Part& p, std::string_view subtype = "pl
   if (p.type == "message") return nullptr;  // not inside an attached message
   for (const auto& c : p.children)
     if (const mime::Part* f = first_text(c, subtype, depth + 1)) return f;
-  if (depth == 0 && subtype == "plain") return first_text(p, "html", 0);
   return nullptr;
 }
 
@@ -194,9 +193,10 @@ void decode_headers(const std::vector<rfc5322::HeaderField>& fields, const Knowl
 }
 
 /// read_dialects - free-text bounce readers, when no DSN named a recipient.
-void read_dialects(std::string_view text, const Knowledge& knowledge, const AnalyzeOptions& opts, Analysis* out,
-                   std::vector<rfc5322::HeaderField>* original_fields) {
-  dialects::BounceText b{text, out->subject, out->from};
+void read_dialects(std::string_view text, std::string_view html, std::string_view whole,
+                   const std::vector<rfc5322::HeaderField>& headers, const Knowledge& knowledge,
+                   const AnalyzeOptions& opts, Analysis* out, std::vector<rfc5322::HeaderField>* original_fields) {
+  dialects::BounceText b{text, out->subject, out->from, &headers, html, whole};
   dialects::DialectFacts facts;
   std::string name = dialects::run_dialects(b, &facts);
   if (name.empty()) return;
@@ -265,7 +265,7 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
   if (!structured) {
     text = mime::decode_transfer(bytes.substr(top.body_offset), top.value("Content-Transfer-Encoding"));
     out->generating_server = generating_server(text);
-    read_dialects(text, knowledge, opts, out, original_fields);
+    read_dialects(text, {}, bytes, top.fields, knowledge, opts, out, original_fields);
     return true;
   }
 
@@ -323,8 +323,12 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     out->original = std::move(o);
   }
   const mime::Part* text_part = first_text(root);
-  if (text_part) out->generating_server = generating_server(text_part->body);
-  if (out->recipients.empty() && text_part) read_dialects(text_part->body, knowledge, opts, out, original_fields);
+  const mime::Part* html_part = first_text(root, "html");
+  if (text_part || html_part) out->generating_server = generating_server(text_part ? text_part->body : html_part->body);
+  if (out->recipients.empty())
+    read_dialects(text_part ? std::string_view(text_part->body) : std::string_view(),
+                  html_part ? std::string_view(html_part->body) : std::string_view(), bytes, top.fields, knowledge,
+                  opts, out, original_fields);
   return true;
 }
 
