@@ -8,6 +8,8 @@
 #include <ctime>
 #include <filesystem>
 
+#include "src/util/strings.h"
+
 namespace ndrscan::classify {
 namespace fs = std::filesystem;
 
@@ -87,6 +89,8 @@ std::uint32_t get_uint(MMDB_entry_s* entry, const char* const* path) {
 
 std::optional<GeoFacts> GeoIp::lookup(std::string_view ip) const {
   if (dbs_.empty() || ip.empty() || ip.size() > 45) return std::nullopt;
+  // getaddrinfo accepts "40.107.1", octal and hex forms: only plain addresses here
+  if (!util::is_ip(ip)) return std::nullopt;
   std::string text(ip);
   GeoFacts g;
   bool any = false;

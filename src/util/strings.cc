@@ -34,6 +34,8 @@ bool is_ipv6(std::string_view s) {
   std::size_t pct = s.find('%');
   if (pct != std::string_view::npos) s = s.substr(0, pct);
   if (s.size() < 2 || s.size() > 45 || s.find(':') == std::string_view::npos) return false;
+  for (char c : s)
+    if (!is_xdigit(c) && c != ':' && c != '.') return false;  // also rejects an embedded NUL
   char buf[64];
   std::memcpy(buf, s.data(), s.size());
   buf[s.size()] = '\0';
