@@ -11,6 +11,7 @@
 #include "src/core/exit_status.h"
 #include "src/core/knowledge.h"
 #include "src/io/input.h"
+#include "src/io/mbox.h"
 #include "src/report/json_report.h"
 #include "src/report/text_report.h"
 
@@ -122,21 +123,38 @@ int main(int argc, char** argv) {
       ++failed;
       continue;
     }
-    Analysis a;
-    a.source = in == "-" ? "-" : in;
-    if (!analyze_message(bytes, knowledge, aopts, &a, &err)) {
-      error(name, err);
-      ++failed;
-      continue;
+    // An mbox holds many messages; everything else is one message.
+    std::vector<io::MboxSpan> spans;
+    if (io::looks_like_mbox(bytes)) spans = io::split_mbox(bytes);
+    if (spans.empty()) spans.push_back({0, 0, bytes.size()});
+    bool many = spans.size() > 1 || spans[0].offset != spans[0].begin;
+    for (const auto& span : spans) {
+      std::string_view msg = std::string_view(bytes).substr(span.begin, span.end - span.begin);
+      std::string unquoted;
+      if (many && io::needs_unquote(msg)) {
+        unquoted = io::unquote_from(msg);
+        msg = unquoted;
+      }
+      std::string origin = many ? fmt::format("{}@{}", name, span.offset) : name;
+      Analysis a;
+      a.source = in == "-" ? "-" : in;
+      a.source_offset = static_cast<std::int64_t>(span.offset);
+      if (!analyze_message(msg, knowledge, aopts, &a, &err)) {
+        error(origin, err);
+        ++failed;
+        continue;
+      }
+      if (many) a.source = fmt::format("{}@{}", a.source, span.offset);
+      if (opts.format == cli::Format::kJson) {
+        if (many) a.source = in == "-" ? "-" : in;
+        fmt::print("{}\n", report::to_json(a, opts.pretty ? 2 : -1));
+      } else {
+        if (!first) fmt::print("\n");
+        fmt::print("{}", report::render_text(a, topts));
+      }
+      first = false;
+      std::fflush(stdout);
     }
-    if (opts.format == cli::Format::kJson) {
-      fmt::print("{}\n", report::to_json(a, opts.pretty ? 2 : -1));
-    } else {
-      if (!first) fmt::print("\n");
-      fmt::print("{}", report::render_text(a, topts));
-    }
-    first = false;
-    std::fflush(stdout);
   }
   return failed ? kExitSomeFailed : kExitOk;
 }

@@ -1,0 +1,109 @@
+// mbox.cc - From_ separators (RFC 4155 and the mboxrd convention).
+#include "src/io/mbox.h"
+
+#include <cstring>
+
+#include "src/util/strings.h"
+
+namespace ndrscan::io {
+
+bool is_from_line(std::string_view line) {
+  // "From MAILER-DAEMON Tue Nov 12 09:15:02 2024" or "From a@b  Tue Nov 12 09:15:02 2024"
+  if (line.size() < 7 || line.substr(0, 5) != "From ") return false;
+  std::string_view rest = line.substr(5);
+  std::size_t sp = rest.find(' ');
+  if (sp == 0 || sp == std::string_view::npos) return false;  // a sender, then more
+  // A time "09:15" or a four-digit year: body text rarely has either right here.
+  bool time = false, year = false;
+  int digits = 0;
+  for (std::size_t i = sp; i < rest.size(); ++i) {
+    char c = rest[i];
+    if (util::is_digit(c)) {
+      ++digits;
+      if (digits == 4) year = true;
+    } else {
+      if (c == ':' && digits >= 1 && i + 1 < rest.size() && util::is_digit(rest[i + 1])) time = true;
+      digits = 0;
+    }
+  }
+  return time || year;
+}
+
+bool looks_like_mbox(std::string_view data) {
+  std::size_t nl = data.find('\n');
+  std::string_view first = data.substr(0, nl);
+  if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
+  return is_from_line(first);
+}
+
+std::size_t next_separator(std::string_view data, std::size_t from) {
+  std::size_t pos = from;
+  while (pos < data.size()) {
+    // candidate: "From " at pos, where pos is 0 or follows "\n\n" / "\n\r\n"
+    bool at_start = pos == 0;
+    bool after_blank = pos >= 2 && data[pos - 1] == '\n' &&
+                       (data[pos - 2] == '\n' || (data[pos - 2] == '\r' && pos >= 3 && data[pos - 3] == '\n'));
+    if ((at_start || after_blank) && data.compare(pos, 5, "From ") == 0) {
+      std::size_t nl = data.find('\n', pos);
+      std::string_view line = data.substr(pos, (nl == std::string_view::npos ? data.size() : nl) - pos);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (is_from_line(line)) return pos;
+    }
+    // jump to the next "\nFrom " with memmem-like scanning
+    const char* base = data.data();
+    const char* hit = static_cast<const char*>(memmem(base + pos + 1, data.size() - (pos + 1), "\nFrom ", 6));
+    if (!hit) return std::string_view::npos;
+    pos = static_cast<std::size_t>(hit - base) + 1;
+  }
+  return std::string_view::npos;
+}
+
+std::vector<MboxSpan> split_mbox(std::string_view data) {
+  std::vector<MboxSpan> out;
+  std::size_t sep = next_separator(data, 0);
+  while (sep != std::string_view::npos) {
+    std::size_t nl = data.find('\n', sep);
+    std::size_t begin = nl == std::string_view::npos ? data.size() : nl + 1;
+    std::size_t next = begin < data.size() ? next_separator(data, begin) : std::string_view::npos;
+    std::size_t end = next == std::string_view::npos ? data.size() : next;
+    // the blank line before the next separator belongs to the mbox format
+    std::size_t trimmed = end;
+    if (next != std::string_view::npos) {
+      if (trimmed > begin && data[trimmed - 1] == '\n') --trimmed;
+      if (trimmed > begin && data[trimmed - 1] == '\r') --trimmed;
+    }
+    out.push_back({sep, begin, trimmed});
+    sep = next;
+  }
+  return out;
+}
+
+bool needs_unquote(std::string_view msg) {
+  std::size_t p = 0;
+  while ((p = msg.find(">From ", p)) != std::string_view::npos) {
+    std::size_t q = p;
+    while (q > 0 && msg[q - 1] == '>') --q;
+    if (q == 0 || msg[q - 1] == '\n') return true;
+    p += 6;
+  }
+  return false;
+}
+
+std::string unquote_from(std::string_view msg) {
+  std::string out;
+  out.reserve(msg.size());
+  std::size_t pos = 0;
+  while (pos < msg.size()) {
+    std::size_t nl = msg.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? msg.size() : nl + 1;
+    std::string_view line = msg.substr(pos, end - pos);
+    std::size_t q = 0;
+    while (q < line.size() && line[q] == '>') ++q;
+    if (q > 0 && line.substr(q, 5) == "From ") line.remove_prefix(1);
+    out.append(line);
+    pos = end;
+  }
+  return out;
+}
+
+}  // namespace ndrscan::io
