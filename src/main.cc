@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "src/bulk/scan.h"
 #include "src/cli/options.h"
 #include "src/core/analyze.h"
 #include "src/core/exit_status.h"
@@ -46,6 +47,10 @@ bool use_color(cli::Color c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // 0. Subcommands.
+  if (argc > 1 && std::string(argv[1]) == "scan") return bulk::scan_main(argc - 1, argv + 1, argv[0]);
+  if (argc > 1 && std::string(argv[1]) == "summary") return bulk::summary_main(argc - 1, argv + 1);
+
   // 1. Command line: usage errors exit 2 before any work.
   cli::Options opts;
   std::string err;

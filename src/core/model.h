@@ -108,6 +108,10 @@ struct Recipient {
   std::string diagnostic;          ///< diagnostic text (Diagnostic-Code without its type)
   std::string diagnostic_type;     ///< "smtp", "x-unix", ...
   std::string status_text;         ///< meaning of `status` (RFC 3463 table)
+  std::string reason;              ///< Sisimai vocabulary: userunknown, mailboxfull, ... ("" until classified)
+  std::optional<bool> hard;        ///< hard bounce (Sisimai's notion); unset when not classified
+  std::string reason_evidence;     ///< what decided the reason
+  std::string cause;               ///< top cause id from the catalogue ("" when none)
   std::string remote_mta;          ///< Remote-MTA host without its type
   std::string last_attempt_date;   ///< ISO 8601 UTC, or raw text when unparsable
   std::string will_retry_until;    ///< ISO 8601 UTC, or raw text when unparsable

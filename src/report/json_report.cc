@@ -180,6 +180,9 @@ Json recipient_json(const Recipient& r) {
   j["diagnostic"] = str(r.diagnostic);
   j["diagnostic_type"] = str(r.diagnostic_type);
   j["remote_mta"] = str(r.remote_mta);
+  j["reason"] = str(r.reason);
+  j["hard"] = r.hard ? Json(*r.hard) : Json(nullptr);
+  j["reason_evidence"] = str(r.reason_evidence);
   j["last_attempt_date"] = str(r.last_attempt_date);
   j["will_retry_until"] = str(r.will_retry_until);
   j["fields"] = fields_json(r.fields);
@@ -267,6 +270,10 @@ std::string to_json(const Analysis& a, int indent) {
   }
   j["diagnostics"] = std::move(diags);
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string recipient_to_json(const Recipient& r) {
+  return recipient_json(r).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace ndrscan::report

@@ -22,4 +22,7 @@ inline constexpr int kJsonSchemaVersion = 1;
 /// to_json - serialise; indent < 0 gives one line.
 std::string to_json(const Analysis& a, int indent = -1);
 
+/// recipient_to_json - one entry of `recipients[]`, on one line.
+std::string recipient_to_json(const Recipient& r);
+
 }  // namespace ndrscan::report
