@@ -8,6 +8,7 @@
 #include "parsers/dialects/dialect.h"
 #include "parsers/microsoft/auth_results.h"
 #include "parsers/microsoft/exchange_build.h"
+#include "parsers/reason/reason.h"
 #include "parsers/rfc2047/encoded_word.h"
 #include "parsers/rfc3464/dsn_fields.h"
 #include "parsers/rfc5322/date.h"
@@ -338,6 +339,19 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
                      Analysis* out, std::string* error) {
   std::vector<rfc5322::HeaderField> top_fields, original_fields;
   if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, error)) return false;
+  // Why: each recipient's reason (Sisimai's vocabulary), hard or soft, and a
+  // status inferred from the text when the bounce carried none.
+  for (auto& r : out->recipients) {
+    reason::ReasonResult rr = reason::classify(r, out->dialect, knowledge.reasons);
+    r.reason = std::move(rr.reason);
+    r.hard = rr.hard;
+    r.reason_evidence = std::move(rr.evidence);
+    if (r.status.empty() && !rr.status.empty()) {
+      r.status = std::move(rr.status);
+      r.status_inferred = true;
+    }
+    if (r.status_text.empty()) r.status_text = knowledge.status_codes.meaning(r.status);
+  }
   // Where: every hop placed on a network, the route, and who refused.
   classify::HopClassifier classifier(knowledge.networks, knowledge.geo.get());
   classifier.classify_hops(&out->hops, top_fields);

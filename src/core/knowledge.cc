@@ -137,6 +137,7 @@ bool load_knowledge(const std::string& dir, const KnowledgeOptions& opts, Knowle
   if (!k->status_codes.load((fs::path(dir) / "status" / "enhanced-status-codes.tsv").string(), err)) return false;
   if (!k->networks.load_dir((fs::path(dir) / "networks").string(), err)) return false;
   if (!k->ms_tables.load((fs::path(dir) / "microsoft").string(), err)) return false;
+  if (!k->reasons.load((fs::path(dir) / "reasons").string(), err)) return false;
   // The site: a profile file, then the quick flags on top of it.
   if (!opts.profile_path.empty() && !classify::load_profile(opts.profile_path, &k->profile, err)) return false;
   for (const auto& c : opts.onprem) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "parsers/microsoft/ms_headers.h"
+#include "parsers/reason/reason.h"
 #include "src/classify/geoip.h"
 #include "src/classify/network_tables.h"
 #include "src/classify/site_profile.h"
@@ -57,6 +58,7 @@ struct Knowledge {
   StatusCodeTable status_codes;
   classify::NetworkTables networks;
   microsoft::MsTables ms_tables;
+  reason::ReasonTables reasons;
   classify::SiteProfile profile;
   std::unique_ptr<classify::GeoIp> geo;  ///< null when no database was found
 };

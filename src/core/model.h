@@ -103,6 +103,7 @@ struct Recipient {
   std::string original_recipient;  ///< Original-Recipient address
   std::string action;              ///< failed | delayed | delivered | relayed | expanded
   std::string status;              ///< most specific enhanced status, e.g. "5.1.1"
+  bool status_inferred = false;    ///< `status` was inferred from the text/reason (the bounce gave none)
   std::string dsn_status;          ///< Status field as written
   std::string reply_code;          ///< basic SMTP reply code, e.g. "550"
   std::string diagnostic;          ///< diagnostic text (Diagnostic-Code without its type)

@@ -174,6 +174,7 @@ Json recipient_json(const Recipient& r) {
   j["original_recipient"] = str(r.original_recipient);
   j["action"] = str(r.action);
   j["status"] = str(r.status);
+  j["status_inferred"] = r.status_inferred;
   j["status_text"] = str(r.status_text);
   j["dsn_status"] = str(r.dsn_status);
   j["reply_code"] = str(r.reply_code);

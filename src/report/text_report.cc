@@ -217,8 +217,9 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
                             : action == "delayed" ? st.yellow(action)
                             : action == "delivered" ? st.green(action) : action;
       std::string addr = r.address.empty() ? std::string("(no address)") : clean(r.address);
-      out += fmt::format("  {}  {}  {}{}\n", st.bold(addr), colored, r.status.empty() ? "-" : r.status,
-                         r.reply_code.empty() ? "" : "  " + r.reply_code);
+      out += fmt::format("  {}  {}  {}{}{}{}\n", st.bold(addr), colored, r.status.empty() ? "-" : r.status,
+                         r.status_inferred ? " (inferred)" : "", r.reply_code.empty() ? "" : "  " + r.reply_code,
+                         r.reason.empty() ? "" : "  " + st.cyan(r.reason) + (r.hard && *r.hard ? " (hard)" : ""));
       if (!r.status_text.empty()) wrap_text(&out, r.status + " (registry): " + r.status_text, "    ", width);
       if (!r.diagnostic.empty()) wrap_text(&out, r.diagnostic, "    ", width);
       if (!r.remote_mta.empty()) wrap_text(&out, "remote server: " + r.remote_mta, "    ", width);

@@ -1,0 +1,755 @@
+// reason.cc - reason tables loader and the classifier (order: see reason.h).
+#include "parsers/reason/reason.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <fstream>
+
+#include "src/util/spellcheck.h"
+#include "src/util/strings.h"
+
+namespace ndrscan::reason {
+
+namespace {
+
+constexpr std::string_view kShown = "knowledge/reasons/";  // path prefix used in evidence
+
+// Sisimai's first pass (Sisimai::Reason->get, go-sisimai reason.ClassOrder[0]).
+constexpr std::array<std::string_view, 18> kFirstPass = {
+    "mailboxfull", "mesgtoobig",      "exceedlimit",   "suspend",  "hasmoved",     "norelaying",
+    "authfailure", "userunknown",     "filtered",      "requireptr", "notcompliantrfc", "badreputation",
+    "rejected",    "hostunknown",     "spamdetected",  "speeding", "toomanyconn",  "blocked"};
+
+// Sisimai's second pass (Sisimai::Reason->anotherone, ClassOrder[1]); failedstarttls first (go-sisimai 5.2).
+constexpr std::array<std::string_view, 19> kSecondPass = {
+    "failedstarttls", "mailboxfull", "authfailure",  "badreputation", "speeding",     "spamdetected", "virusdetected",
+    "policyviolation", "norelaying", "systemerror",  "networkerror",  "suspend",      "contenterror", "systemfull",
+    "notaccept",      "expired",     "securityerror", "suppressed",   "mailererror"};
+
+// Every reason name the code refers to; reasons.tsv must define them all.
+constexpr std::array<std::string_view, 16> kNeeded = {
+    "userunknown", "filtered", "rejected",    "hostunknown",   "networkerror", "exceedlimit",  "suspend", "delivered",
+    "expired",     "onhold",   "undefined",   "systemerror",   "securityerror", "contenterror", "blocked", "mailererror"};
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+  std::vector<std::string_view> cols;
+  while (true) {
+    std::size_t tab = line.find('\t');
+    cols.push_back(line.substr(0, tab));
+    if (tab == std::string_view::npos) break;
+    line.remove_prefix(tab + 1);
+  }
+  return cols;
+}
+
+bool is_number(std::string_view s, std::size_t max_len) {
+  if (s.empty() || s.size() > max_len) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return util::is_digit(c); });
+}
+
+/// valid_status - "5.1.1" (class 2/4/5, subject and detail 1-3 digits).
+bool valid_status(std::string_view s) {
+  if (s.size() < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.') return false;
+  s.remove_prefix(2);
+  std::size_t dot = s.find('.');
+  if (dot == std::string_view::npos) return false;
+  return is_number(s.substr(0, dot), 3) && is_number(s.substr(dot + 1), 3);
+}
+
+/// valid_status_pattern - c.s.d, c.s.*, X.s.d, X.s.* or a 3-digit reply code.
+bool valid_status_pattern(std::string_view p) {
+  if (p.size() == 3) return is_number(p, 3) && (p[0] == '2' || p[0] == '4' || p[0] == '5');
+  if (p.size() < 5 || p[1] != '.') return false;
+  if (p[0] != 'X' && p[0] != '2' && p[0] != '4' && p[0] != '5') return false;
+  std::string_view rest = p.substr(2);
+  std::size_t dot = rest.find('.');
+  if (dot == std::string_view::npos || !is_number(rest.substr(0, dot), 3)) return false;
+  std::string_view detail = rest.substr(dot + 1);
+  return detail == "*" || is_number(detail, 3);
+}
+
+/// Line reader shared by the four tables: comments, '# date:', columns.
+class TsvReader {
+ public:
+  TsvReader(const std::string& path, std::string* err) : path_(path), in_(path), err_(err) {
+    if (!in_) *err_ = fmt::format("{}: cannot open", path_);
+  }
+  bool ok() const { return static_cast<bool>(in_); }
+  /// next - next data line split at tabs; false at the end of file.
+  bool next(std::vector<std::string_view>* cols) {
+    while (std::getline(in_, line_)) {
+      ++lineno_;
+      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+      if (util::trim(line_).empty()) continue;
+      if (line_[0] == '#') {
+        std::string_view v = util::trim(std::string_view(line_).substr(1));
+        if (util::istarts_with(v, "date:")) date_ = std::string(util::trim(v.substr(5)));
+        continue;
+      }
+      *cols = split_tabs(line_);
+      return true;
+    }
+    return false;
+  }
+  int line() const { return lineno_; }
+  bool fail(std::string_view problem) {
+    *err_ = fmt::format("{}:{}: {}", path_, lineno_, problem);
+    return false;
+  }
+  bool finish() {
+    if (date_.empty()) {
+      *err_ = fmt::format("{}: missing '# date:' line", path_);
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  std::string path_;
+  std::ifstream in_;
+  std::string* err_;
+  std::string line_;
+  std::string date_;
+  int lineno_ = 0;
+};
+
+std::string join_path(const std::string& dir, std::string_view file) {
+  std::string p = dir;
+  if (!p.empty() && p.back() != '/') p += '/';
+  p += file;
+  return p;
+}
+
+}  // namespace
+
+void LiteralIndex::add(std::string_view literal, std::uint32_t row) {
+  Entry e;
+  e.key = (static_cast<unsigned char>(literal[0]) << 8) | static_cast<unsigned char>(literal.size() > 1 ? literal[1] : 0);
+  e.literal = std::string(literal);
+  e.row = row;
+  entries_.push_back(std::move(e));
+}
+
+void LiteralIndex::build() {
+  std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  offsets_.assign(65537, 0);
+  for (const Entry& e : entries_) ++offsets_[e.key + 1];
+  for (std::size_t k = 1; k < offsets_.size(); ++k) offsets_[k] += offsets_[k - 1];
+}
+
+int ReasonTables::id(std::string_view name) const {
+  auto it = by_name_.find(std::string(name));
+  return it == by_name_.end() ? -1 : it->second;
+}
+
+// ---------------------------------------------------------------- loading
+
+bool ReasonTables::load(const std::string& dir, std::string* err) {
+  *this = ReasonTables();
+  dir_ = dir;
+  if (!load_reasons(join_path(dir, "reasons.tsv"), err)) return false;
+  if (!load_status(join_path(dir, "status.tsv"), err)) return false;
+  if (!load_phrases(join_path(dir, "phrases.tsv"), err)) return false;
+  if (!load_vendor(join_path(dir, "vendor.tsv"), err)) return false;
+  for (std::size_t i = 0; i < phrases_.size(); ++i)
+    if (!phrases_[i].m.is_regex) phrase_lits_.add(phrases_[i].m.literal, static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < vendors_.size(); ++i)
+    if (vendors_[i].dialect.empty() && !vendors_[i].m.is_regex)
+      vendor_lits_.add(vendors_[i].m.literal, static_cast<std::uint32_t>(i));
+  phrase_lits_.build();
+  vendor_lits_.build();
+  return true;
+}
+
+namespace {
+
+/// reason_column - reason id of a column, or a "did you mean" problem text.
+int reason_column(const std::unordered_map<std::string, int>& by_name, const std::vector<std::string>& names,
+                  std::string_view col, std::string* problem) {
+  auto it = by_name.find(std::string(col));
+  if (it != by_name.end()) return it->second;
+  std::string guess = util::did_you_mean(col, names);
+  *problem = guess.empty() ? fmt::format("unknown reason '{}'", col)
+                           : fmt::format("unknown reason '{}' (did you mean '{}'?)", col, guess);
+  return -1;
+}
+
+/// required_literal - the longest run of plain characters that every match of
+/// `pat` must contain (top level, not quantified), lowercased; "" if none or
+/// the pattern has a top-level alternation. Used as a cheap pre-filter.
+std::string required_literal(std::string_view pat) {
+  std::string best, run;
+  int depth = 0;
+  auto flush = [&] {
+    if (run.size() > best.size()) best = run;
+    run.clear();
+  };
+  for (std::size_t i = 0; i < pat.size(); ++i) {
+    const char ch = pat[i];
+    const bool quantified = i + 1 < pat.size() && (pat[i + 1] == '?' || pat[i + 1] == '*' || pat[i + 1] == '+' ||
+                                                   pat[i + 1] == '{');
+    if (ch == '\\') {
+      if (i + 1 >= pat.size()) return {};
+      const char e = pat[++i];
+      const bool lit = !util::is_alpha(e) && !util::is_digit(e);
+      const bool q = i + 1 < pat.size() && (pat[i + 1] == '?' || pat[i + 1] == '*' || pat[i + 1] == '+' || pat[i + 1] == '{');
+      if (depth == 0 && lit && !q) run += util::to_lower_ascii(e);
+      else flush();
+      continue;
+    }
+    if (ch == '[') {
+      flush();
+      ++i;
+      if (i < pat.size() && pat[i] == '^') ++i;
+      if (i < pat.size() && pat[i] == ']') ++i;
+      while (i < pat.size() && pat[i] != ']') {
+        if (pat[i] == '\\') ++i;
+        ++i;
+      }
+      continue;
+    }
+    if (ch == '(') { flush(); ++depth; continue; }
+    if (ch == ')') { flush(); --depth; continue; }
+    if (ch == '|' && depth == 0) return {};
+    if (ch == '.' || ch == '^' || ch == '$' || ch == '|' || ch == '?' || ch == '*' || ch == '+' || ch == '{' ||
+        ch == '}' || depth != 0 || quantified) {
+      flush();
+      continue;
+    }
+    run += util::to_lower_ascii(ch);
+  }
+  flush();
+  return best.size() >= 3 ? best : std::string();
+}
+
+/// parse_matcher - "lit:..." or "re:..."; false with a problem text.
+bool parse_matcher(std::string_view col, Matcher* m, std::string* problem) {
+  m->text = std::string(col);
+  if (col.substr(0, 4) == "lit:") {
+    std::string_view lit = col.substr(4);
+    if (lit.size() < 2) {
+      *problem = "literal must have at least 2 characters";
+      return false;
+    }
+    if (lit != util::lower(lit)) {
+      *problem = fmt::format("literal '{}' must be lowercase", lit);
+      return false;
+    }
+    m->literal = std::string(lit);
+    m->text = std::string(lit);
+    return true;
+  }
+  if (col.substr(0, 3) == "re:") {
+    std::string_view pat = col.substr(3);
+    std::string rerr;
+    if (pat.empty() || !m->regex.compile(pat, &rerr)) {
+      *problem = fmt::format("bad regex '{}': {}", pat, pat.empty() ? "empty pattern" : rerr);
+      return false;
+    }
+    m->is_regex = true;
+    m->text = std::string(pat);
+    m->required = required_literal(pat);
+    return true;
+  }
+  *problem = fmt::format("match '{}' must start with lit: or re:", col);
+  return false;
+}
+
+}  // namespace
+
+bool ReasonTables::load_reasons(const std::string& path, std::string* err) {
+  TsvReader r(path, err);
+  if (!r.ok()) return false;
+  std::vector<std::string_view> c;
+  while (r.next(&c)) {
+    if (c.size() != 6)
+      return r.fail(fmt::format(
+          "expected 6 tab-separated columns (name, hardness, status, newer-name, meaning, source), found {}", c.size()));
+    std::string_view name = c[0];
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }))
+      return r.fail(fmt::format("reason name '{}' must be lowercase letters", name));
+    ReasonInfo info;
+    info.name = std::string(name);
+    if (c[1] == "hard") info.hardness = 'h';
+    else if (c[1] == "soft") info.hardness = 's';
+    else if (c[1] == "depends") info.hardness = 'd';
+    else return r.fail(fmt::format("hardness '{}' must be hard, soft or depends", c[1]));
+    if (c[2] != "-") {
+      if (c[2].size() < 5 || c[2][0] != 'X' || !valid_status_pattern(c[2]) || c[2].back() == '*')
+        return r.fail(fmt::format("status '{}' must be X.s.d or -", c[2]));
+      info.status = std::string(c[2]);
+    }
+    if (c[3] != "-") info.newer = std::string(c[3]);
+    if (util::trim(c[4]).empty() || util::trim(c[5]).empty()) return r.fail("empty meaning or source");
+    if (!by_name_.emplace(info.name, static_cast<int>(reasons_.size())).second)
+      return r.fail(fmt::format("duplicate reason '{}'", name));
+    reasons_.push_back(std::move(info));
+  }
+  if (!r.finish()) return false;
+  if (reasons_.size() > 64) {
+    *err = fmt::format("{}: at most 64 reasons are supported, found {}", path, reasons_.size());
+    return false;
+  }
+  for (std::string_view n : kNeeded)
+    if (id(n) < 0) {
+      *err = fmt::format("{}: reason '{}' used by the classifier is missing", path, n);
+      return false;
+    }
+  Ids& d = ids_;
+  d.userunknown = id("userunknown"), d.filtered = id("filtered"), d.rejected = id("rejected");
+  d.hostunknown = id("hostunknown"), d.networkerror = id("networkerror"), d.exceedlimit = id("exceedlimit");
+  d.suspend = id("suspend"), d.mesgtoobig = id("mesgtoobig"), d.mailererror = id("mailererror");
+  d.delivered = id("delivered"), d.expired = id("expired"), d.onhold = id("onhold"), d.undefined = id("undefined");
+  d.systemerror = id("systemerror"), d.securityerror = id("securityerror"), d.contenterror = id("contenterror");
+  d.blocked = id("blocked"), d.norelaying = id("norelaying"), d.mailboxfull = id("mailboxfull");
+  d.hasmoved = id("hasmoved");
+  for (std::string_view n : kFirstPass)
+    if (id(n) >= 0) d.first_pass.push_back(id(n));
+  for (std::string_view n : kSecondPass)
+    if (id(n) >= 0) d.second_pass.push_back(id(n));
+  return true;
+}
+
+bool ReasonTables::load_status(const std::string& path, std::string* err) {
+  TsvReader r(path, err);
+  if (!r.ok()) return false;
+  std::vector<std::string> names;
+  for (const auto& ri : reasons_) names.push_back(ri.name);
+  std::vector<std::string_view> c;
+  while (r.next(&c)) {
+    if (c.size() != 3)
+      return r.fail(fmt::format("expected 3 tab-separated columns (pattern, reason, source), found {}", c.size()));
+    if (!valid_status_pattern(c[0]))
+      return r.fail(fmt::format("'{}' is not a status pattern (use 5.7.1, 5.7.*, X.7.1, X.7.* or 550)", c[0]));
+    std::string problem;
+    int rid = reason_column(by_name_, names, c[1], &problem);
+    if (rid < 0) return r.fail(problem);
+    if (util::trim(c[2]).empty()) return r.fail("empty source");
+    StatusRow row{std::string(c[0]), rid, r.line()};
+    auto [it, inserted] = status_.emplace(row.pattern, row);
+    if (!inserted) return r.fail(fmt::format("duplicate pattern '{}' (first at line {})", c[0], it->second.line));
+  }
+  return r.finish();
+}
+
+bool ReasonTables::load_phrases(const std::string& path, std::string* err) {
+  TsvReader r(path, err);
+  if (!r.ok()) return false;
+  std::vector<std::string> names;
+  for (const auto& ri : reasons_) names.push_back(ri.name);
+  std::unordered_map<std::string, int> seen;
+  std::vector<std::string_view> c;
+  while (r.next(&c)) {
+    if (c.size() != 3)
+      return r.fail(fmt::format("expected 3 tab-separated columns (reason, match, source), found {}", c.size()));
+    std::string problem;
+    PhraseRow row;
+    row.reason = reason_column(by_name_, names, c[0], &problem);
+    if (row.reason < 0) return r.fail(problem);
+    if (!parse_matcher(c[1], &row.m, &problem)) return r.fail(problem);
+    if (util::trim(c[2]).empty()) return r.fail("empty source");
+    row.line = r.line();
+    auto [it, inserted] = seen.emplace(std::string(c[1]), r.line());
+    if (!inserted) return r.fail(fmt::format("duplicate match '{}' (first at line {})", c[1], it->second));
+    phrases_.push_back(std::move(row));
+  }
+  return r.finish();
+}
+
+bool ReasonTables::load_vendor(const std::string& path, std::string* err) {
+  TsvReader r(path, err);
+  if (!r.ok()) return false;
+  std::vector<std::string> names;
+  for (const auto& ri : reasons_) names.push_back(ri.name);
+  std::unordered_map<std::string, int> seen;
+  std::vector<std::string_view> c;
+  while (r.next(&c)) {
+    if (c.size() != 5)
+      return r.fail(
+          fmt::format("expected 5 tab-separated columns (vendor, match, reason, status, source), found {}", c.size()));
+    VendorRow row;
+    row.vendor = std::string(util::trim(c[0]));
+    if (row.vendor.empty()) return r.fail("empty vendor");
+    std::string problem;
+    if (c[1].substr(0, 8) == "dialect:") {
+      row.dialect = std::string(c[1].substr(8));
+      if (row.dialect.empty() || row.dialect != util::lower(row.dialect))
+        return r.fail(fmt::format("dialect '{}' must be a non-empty lowercase name", row.dialect));
+      row.m.text = row.dialect;
+    } else if (!parse_matcher(c[1], &row.m, &problem)) {
+      return r.fail(problem);
+    }
+    row.reason = reason_column(by_name_, names, c[2], &problem);
+    if (row.reason < 0) return r.fail(problem);
+    if (c[3] != "-") {
+      if (!valid_status(c[3])) return r.fail(fmt::format("status '{}' must be c.s.d or -", c[3]));
+      row.status = std::string(c[3]);
+    }
+    if (util::trim(c[4]).empty()) return r.fail("empty source");
+    row.line = r.line();
+    auto [it, inserted] = seen.emplace(std::string(c[1]), r.line());
+    if (!inserted) return r.fail(fmt::format("duplicate match '{}' (first at line {})", c[1], it->second));
+    vendors_.push_back(std::move(row));
+  }
+  return r.finish();
+}
+
+int ReasonTables::status_reason(std::string_view code, int* line) const {
+  auto look = [&](const std::string& key) -> int {
+    auto it = status_.find(key);
+    if (it == status_.end()) return -1;
+    if (line) *line = it->second.line;
+    return it->second.reason;
+  };
+  if (code.size() == 3) return is_number(code, 3) ? look(std::string(code)) : -1;
+  if (!valid_status(code)) return -1;
+  std::string_view rest = code.substr(2);
+  std::string_view subject = rest.substr(0, rest.find('.'));
+  std::string_view detail = rest.substr(rest.find('.') + 1);
+  std::string key;
+  key.reserve(12);
+  int rid = look(std::string(code));
+  if (rid >= 0) return rid;
+  key = fmt::format("{}.{}.*", code[0], subject);
+  if ((rid = look(key)) >= 0) return rid;
+  key = fmt::format("X.{}.{}", subject, detail);
+  if ((rid = look(key)) >= 0) return rid;
+  key = fmt::format("X.{}.*", subject);
+  return look(key);
+}
+
+// ---------------------------------------------------------------- classify
+
+std::string_view infer_command(std::string_view t) {
+  struct Cue {
+    std::string_view text, command;
+  };
+  static constexpr Cue kCues[] = {
+      {"in reply to rcpt to command", "RCPT"},  {"after rcpt to", "RCPT"},      {"did not like our rcpt to", "RCPT"},
+      {"most progress was rcpt to", "RCPT"},    {"does not like recipient", "RCPT"}, {">>> rcpt to", "RCPT"},
+      {"[rcpt_to]", "RCPT"},                    {"smtp:rcpt ", "RCPT"},         {"error following rcpt command", "RCPT"},
+      {"in reply to mail from command", "MAIL"}, {"after mail from", "MAIL"},    {"but sender was rejected", "MAIL"},
+      {">>> mail from", "MAIL"},                {"in reply to end of data command", "DATA"},
+      {"in reply to data command", "DATA"},     {"after end of data", "DATA"},  {"did not like our final data", "DATA"},
+      {"failed after i sent the message", "DATA"}, {">>> data", "DATA"},
+      {"refused to talk to me", "HELO"},        {"after initial connection", "HELO"},
+      {"but my name was rejected", "HELO"},     {"after ehlo", "HELO"},         {"after helo", "HELO"},
+      {"in reply to ehlo command", "HELO"},     {"in reply to helo command", "HELO"},
+  };
+  for (const Cue& c : kCues)
+    if (t.find(c.text) != std::string_view::npos) return c.command;
+  return {};
+}
+
+namespace {
+
+bool matches(const Matcher& m, std::string_view low) {
+  if (m.is_regex)
+    return (m.required.empty() || low.find(m.required) != std::string_view::npos) && m.regex.search(low);
+  return low.find(m.literal) != std::string_view::npos;
+}
+
+bool before_data(std::string_view cmd) {
+  return cmd == "HELO" || cmd == "EHLO" || cmd == "MAIL" || cmd == "RCPT" || cmd == "CONN" || cmd == "STARTTLS" ||
+         cmd == "AUTH";
+}
+
+std::string upper_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out)
+    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+  return out;
+}
+
+}  // namespace
+
+ReasonResult classify(std::string_view status, std::string_view reply_code, std::string_view diagnostic,
+                      std::string_view action, std::string_view dialect, const ReasonTables& t) {
+  Input in;
+  in.status = status;
+  in.reply_code = reply_code;
+  in.diagnostic = diagnostic;
+  in.action = action;
+  in.dialect = dialect;
+  return classify(in, t);
+}
+
+ReasonResult classify(const Recipient& r, std::string_view dialect, const ReasonTables& t) {
+  Input in;
+  in.status = r.status;
+  in.reply_code = r.reply_code;
+  in.diagnostic = r.diagnostic;
+  in.action = r.action;
+  in.dialect = dialect;
+  in.diagnostic_type = r.diagnostic_type;
+  return classify(in, t);
+}
+
+ReasonResult classify(const Input& in, const ReasonTables& t) {
+  ReasonResult res;
+  if (!t.loaded()) {
+    res.reason = "undefined";
+    res.evidence = "reason tables not loaded";
+    return res;
+  }
+  const auto& R = t.reasons();
+  const auto& I = t.ids();
+  const std::string_view status = util::trim(in.status);
+  const std::string_view reply = util::trim(in.reply_code);
+  const bool delayed = util::iequals(util::trim(in.action), "delayed") || util::iequals(util::trim(in.action), "expired");
+  int decided = -1;
+  std::string vendor_status;
+
+  // Lowercased, bounded copy of the diagnostic in a reused per-thread buffer.
+  thread_local std::string low;
+  const std::size_t n = std::min(in.diagnostic.size(), kMaxScan);
+  low.resize(n);
+  for (std::size_t i = 0; i < n; ++i) low[i] = util::to_lower_ascii(in.diagnostic[i]);
+  const std::string_view text = low;
+  const bool has_text = !util::trim(text).empty();
+
+  // 0. dialect facts and delivered.
+  std::string dialect_low = util::lower(util::trim(in.dialect));
+  for (const auto& v : t.vendors()) {
+    if (v.dialect.empty() || v.dialect != dialect_low) continue;
+    decided = v.reason;
+    vendor_status = v.status;
+    res.evidence = fmt::format("dialect '{}' ({}vendor.tsv:{})", v.dialect, kShown, v.line);
+    break;
+  }
+  if (decided < 0 && (util::iequals(util::trim(in.action), "delivered") || (!status.empty() && status[0] == '2'))) {
+    decided = I.delivered;
+    res.evidence = status.empty() ? std::string("action delivered") : fmt::format("status {}", status);
+  }
+
+  // 1. vendor texts.
+  if (decided < 0 && has_text) {
+    const auto& vs = t.vendors();
+    std::size_t best = vs.size();
+    t.vendor_literals().scan(text, [&](std::uint32_t row) { best = std::min<std::size_t>(best, row); });
+    for (std::size_t i = 0; i < best; ++i)
+      if (vs[i].m.is_regex && matches(vs[i].m, text)) {
+        best = i;
+        break;
+      }
+    if (best < vs.size()) {
+      const auto& v = vs[best];
+      decided = v.reason;
+      vendor_status = v.status;
+      res.evidence = fmt::format("{} text '{}' ({}vendor.tsv:{})", v.vendor, v.m.text, kShown, v.line);
+    }
+  }
+
+  // Phrase matches: one bit per reason, first matching row kept for evidence.
+  std::uint64_t mask = 0;
+  std::array<int, 64> first_row{};
+  first_row.fill(-1);
+  if (decided < 0 && has_text) {
+    const auto& rows = t.phrases();
+    auto note = [&](std::size_t i) {
+      const int rid = rows[i].reason;
+      mask |= std::uint64_t{1} << rid;
+      if (first_row[rid] < 0 || static_cast<int>(i) < first_row[rid]) first_row[rid] = static_cast<int>(i);
+    };
+    t.phrase_literals().scan(text, [&](std::uint32_t row) { note(row); });
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!rows[i].m.is_regex) continue;
+      const std::uint64_t bit = std::uint64_t{1} << rows[i].reason;
+      if ((mask & bit) && first_row[rows[i].reason] < static_cast<int>(i)) continue;
+      if (matches(rows[i].m, text)) note(i);
+    }
+  }
+  auto has = [&](int rid) { return rid >= 0 && (mask & (std::uint64_t{1} << rid)) != 0; };
+  auto phrase_ev = [&](int rid) {
+    const auto& row = t.phrases()[first_row[rid]];
+    return fmt::format("phrase '{}' ({}phrases.tsv:{})", row.m.text, kShown, row.line);
+  };
+
+  int status_line = 0;
+  const int sr = status.empty() ? -1 : t.status_reason(status, &status_line);
+  auto status_ev = [&] { return fmt::format("status {} ({}status.tsv:{})", status, kShown, status_line); };
+  std::string cmd = in.command.empty() ? std::string(infer_command(text)) : upper_ascii(util::trim(in.command));
+  if (cmd == "EHLO") cmd = "HELO";
+
+  const int uu = I.userunknown, filtered = I.filtered, rejected = I.rejected;
+  const int hostunknown = I.hostunknown, networkerror = I.networkerror;
+  const int exceedlimit = I.exceedlimit, suspend = I.suspend, mesgtoobig = I.mesgtoobig;
+  const int mailererror = I.mailererror;
+
+  // 2. local mailer failure reported with an X-UNIX / X-POSTFIX type.
+  const std::string dtype = upper_ascii(util::trim(in.diagnostic_type));
+  if (decided < 0 && (dtype == "X-UNIX" || dtype == "X-POSTFIX") && has(mailererror)) {
+    decided = mailererror;
+    res.evidence = phrase_ev(mailererror) + ", diagnostic type " + dtype;
+  }
+
+  // 3. first pass: status or phrase, with Sisimai's refinements.
+  if (decided < 0) {
+    for (const int rid : I.first_pass) {
+      bool ok = false;
+      std::string ev;
+      if (rid == uu) {
+        if (sr == suspend) continue;
+        if (sr == uu) {
+          bool other_matched = false;
+          for (const int other : {I.norelaying, I.blocked, I.mailboxfull, I.hasmoved, I.rejected})
+            other_matched = other_matched || has(other);
+          if (!other_matched) {
+            ok = true;
+            ev = status_ev();
+            if (has(uu)) ev += ", " + phrase_ev(uu);
+          }
+        } else if (cmd == "RCPT" && has(uu)) {
+          ok = true;
+          ev = phrase_ev(uu) + ", command RCPT";
+        }
+      } else if (rid == filtered) {
+        if (sr == suspend) continue;
+        if (sr == filtered) {
+          if (has(uu) || has(filtered)) {
+            ok = true;
+            ev = status_ev() + ", " + phrase_ev(has(filtered) ? filtered : uu);
+          }
+        } else if (!before_data(cmd) && (has(filtered) || has(uu))) {
+          ok = true;
+          ev = has(filtered) ? phrase_ev(filtered)
+                             : phrase_ev(uu) + (cmd.empty() ? std::string(", no RCPT command seen")
+                                                           : ", command " + cmd);
+        }
+      } else if (rid == rejected) {
+        if (sr == rejected) {
+          ok = true;
+          ev = status_ev();
+        } else if (has(rejected)) {
+          const bool weak_status =
+              sr < 0 || sr == I.onhold || sr == I.undefined || sr == I.securityerror || sr == I.systemerror;
+          if (cmd == "MAIL" || (cmd == "DATA" && sr != uu) || (cmd != "MAIL" && cmd != "DATA" && weak_status)) {
+            ok = true;
+            ev = phrase_ev(rejected) + (cmd.empty() ? std::string() : ", command " + cmd);
+          }
+        }
+      } else if (rid == hostunknown) {
+        if (sr == hostunknown && !has(networkerror)) {
+          ok = true;
+          ev = status_ev();
+        } else if (sr != hostunknown && has(hostunknown)) {
+          ok = true;
+          ev = phrase_ev(hostunknown);
+        }
+      } else if (rid == mesgtoobig) {
+        if (sr == mesgtoobig) {
+          ok = true;
+          ev = status_ev();
+        } else if (sr != exceedlimit && status != "5.2.3" && has(mesgtoobig)) {
+          ok = true;
+          ev = phrase_ev(mesgtoobig);
+        }
+      } else if (sr == rid) {
+        ok = true;
+        ev = status_ev();
+      } else if (has(rid)) {
+        ok = true;
+        ev = phrase_ev(rid);
+      }
+      if (ok) {
+        decided = rid;
+        res.evidence = std::move(ev);
+        break;
+      }
+    }
+  }
+
+  // 4./5. status unless retried, then the second phrase pass.
+  if (decided < 0) {
+    const bool retry = sr < 0 || sr == uu || sr == I.onhold || sr == I.undefined || sr == I.systemerror ||
+                       sr == I.securityerror || sr == networkerror || sr == I.expired;
+    if (!retry) {
+      decided = sr;
+      res.evidence = status_ev();
+    } else {
+      for (const int rid : I.second_pass) {
+        if (!has(rid)) continue;
+        decided = rid;
+        res.evidence = phrase_ev(rid);
+        break;
+      }
+      if (decided < 0 && sr >= 0) {
+        decided = sr;
+        res.evidence = status_ev();
+      }
+    }
+  }
+
+  // 6. status class, diagnostic type, reply code.
+  if (decided < 0) {
+    if (status.size() >= 4 && status[2] == '6' && status[3] == '.') {
+      decided = I.contenterror;
+      res.evidence = fmt::format("status class X.6 ({})", status);
+    } else if (status.size() >= 4 && status[2] == '7' && status[3] == '.') {
+      decided = I.securityerror;
+      res.evidence = fmt::format("status class X.7 ({})", status);
+    } else if (dtype == "X-UNIX" || dtype == "X-POSTFIX") {
+      decided = mailererror;
+      res.evidence = "diagnostic type " + dtype;
+    } else if (!reply.empty()) {
+      int line = 0;
+      const int rid = t.status_reason(reply, &line);
+      if (rid >= 0) {
+        decided = rid;
+        res.evidence = fmt::format("reply code {} ({}status.tsv:{})", reply, kShown, line);
+      }
+    }
+  }
+
+  // 7. fall-backs.
+  if (decided < 0) {
+    if (delayed) {
+      decided = I.expired;
+      res.evidence = "action delayed";
+    } else if (cmd == "HELO") {
+      decided = I.blocked;
+      res.evidence = "rejected at HELO/EHLO or connection";
+    } else if (has_text) {
+      decided = I.onhold;
+      res.evidence = "text present but nothing matched";
+    } else {
+      decided = I.undefined;
+      res.evidence = "nothing to go on";
+    }
+  }
+  if (decided < 0) decided = I.undefined;
+
+  const auto& info = R[decided];
+  res.reason = info.name;
+
+  // Inferred status: only when the recipient had none.
+  if (status.empty()) {
+    if (!vendor_status.empty()) {
+      res.status = vendor_status;
+    } else if (!info.status.empty()) {
+      char cls = (delayed || (!reply.empty() && reply[0] == '4')) ? '4' : '5';
+      res.status = info.status;
+      res.status[0] = cls;
+    }
+  }
+
+  // Hard bounce.
+  if (info.hardness == 'h') {
+    res.hard = !delayed;
+  } else if (info.hardness == 'd') {
+    char cls = !status.empty() ? status[0] : !reply.empty() ? reply[0] : !res.status.empty() ? res.status[0] : '5';
+    res.hard = !delayed && cls != '4';
+  }
+  return res;
+}
+
+std::string_view newer_name(std::string_view reason, const ReasonTables& t) {
+  const int rid = t.id(reason);
+  if (rid < 0 || t.reasons()[rid].newer.empty()) return reason;
+  return t.reasons()[rid].newer;
+}
+
+}  // namespace ndrscan::reason
