@@ -337,6 +337,9 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
 
 bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                      Analysis* out, std::string* error) {
+  // Pasted text (Outlook, OWA, Gmail, tickets) is repaired first.
+  std::optional<std::string> repaired = paste::prepare(bytes, opts.paste, &out->diagnostics);
+  if (repaired) bytes = *repaired;
   std::vector<rfc5322::HeaderField> top_fields, original_fields;
   if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, error)) return false;
   // Why: each recipient's reason (Sisimai's vocabulary), hard or soft, and a

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "parsers/mime/message_adapter.h"
+#include "parsers/paste/paste.h"
 #include "parsers/rfc5322/header_block.h"
 #include "src/core/knowledge.h"
 #include "src/core/model.h"
@@ -31,6 +32,7 @@ struct AnalyzeOptions {
   mime::Limits mime_limits;
   std::size_t max_hops = 100;
   std::size_t max_recipients = 1000;
+  paste::Mode paste = paste::Mode::kAuto;  ///< repair pasted text (--paste forces it)
 };
 
 /// analyze_message - analyse one message or bare header block. On failure
