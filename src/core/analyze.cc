@@ -79,6 +79,7 @@ struct Found {
   const mime::Part* dsn = nullptr;
   const mime::Part* original = nullptr;  // message/rfc822's embedded entity
   const mime::Part* headers = nullptr;   // text/rfc822-headers leaf
+  const mime::Part* feedback = nullptr;  // message/feedback-report (RFC 5965)
 };
 
 void find_parts(const mime::Part& p, Found* f, int depth = 0) {
@@ -89,6 +90,7 @@ void find_parts(const mime::Part& p, Found* f, int depth = 0) {
     f->original = &p.children.front();
     return;  // an attached message's own parts are not the report's
   }
+  if (!f->feedback && p.type == "message" && p.subtype == "feedback-report") f->feedback = &p;
   if (!f->headers && ((p.type == "text" && p.subtype == "rfc822-headers") ||
                       (p.type == "message" && p.subtype == "global-headers")))
     f->headers = &p;
@@ -179,6 +181,105 @@ std::vector<Hop> build_hops(const std::vector<const rfc5322::HeaderField*>& rece
 
 namespace {
 
+/// attached_messages - raw bytes of the message/rfc822 parts at the top
+/// level of a multipart message (transfer encoding undone), in order.
+std::vector<std::string> attached_messages(std::string_view bytes, const std::vector<rfc5322::HeaderField>& fields) {
+  std::vector<std::string> out;
+  std::string_view ct;
+  for (const auto& f : fields)
+    if (iequals(f.name, "Content-Type")) ct = f.value;
+  if (!util::istarts_with(util::trim(ct), "multipart/")) return out;
+  std::size_t b = util::ifind(ct, "boundary=");
+  if (b == std::string_view::npos) return out;
+  std::string_view boundary = ct.substr(b + 9);
+  if (!boundary.empty() && boundary.front() == '"') {
+    boundary.remove_prefix(1);
+    boundary = boundary.substr(0, boundary.find('"'));
+  } else {
+    boundary = boundary.substr(0, boundary.find_first_of("; \t\r\n"));
+  }
+  if (boundary.empty() || boundary.size() > 200) return out;
+  std::string delim = "--" + std::string(boundary);
+  // part starts: lines equal to the delimiter
+  std::vector<std::pair<std::size_t, std::size_t>> parts;  // [content start, delimiter line start)
+  std::size_t pos = 0, start = std::string_view::npos;
+  while (pos < bytes.size()) {
+    rfc5322::Line l = rfc5322::next_line(bytes, pos);
+    std::string_view line = bytes.substr(l.begin, l.end - l.begin);
+    if (line.size() >= delim.size() && line.substr(0, delim.size()) == delim) {
+      if (start != std::string_view::npos) parts.emplace_back(start, l.begin);
+      bool closing = line.substr(delim.size(), 2) == "--";
+      start = closing ? std::string_view::npos : l.next;
+      if (closing) break;
+    }
+    pos = l.next;
+  }
+  for (const auto& [from, to] : parts) {
+    std::vector<Diagnostic> ignored;
+    std::string_view part = bytes.substr(from, to - from);
+    rfc5322::HeaderBlock ph = rfc5322::scan_header_block(part, 0, &ignored);
+    std::string_view pct = util::trim(ph.value("Content-Type"));
+    if (!util::istarts_with(pct, "message/rfc822") && !util::istarts_with(pct, "message/global")) continue;
+    out.push_back(mime::decode_transfer(part.substr(ph.body_offset), ph.value("Content-Transfer-Encoding")));
+    if (out.size() >= 4) break;
+  }
+  return out;
+}
+
+/// has_field - a header field with this name exists (value contains `needle` if given).
+bool has_field(const std::vector<rfc5322::HeaderField>& fields, std::string_view name, std::string_view needle = {}) {
+  for (const auto& f : fields)
+    if (iequals(f.name, name) && (needle.empty() || util::ifind(f.value, needle) != std::string_view::npos)) return true;
+  return false;
+}
+
+/// classify_kind - what this message is, so non-bounces are labelled and
+/// not reported as failures (RFC 3834 auto-replies, RFC 5965 feedback
+/// reports, successful-delivery DSNs, challenge/response systems).
+std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderField>& fields,
+                          const std::string& report_type) {
+  bool failed = false, delayed = false, delivered = false;
+  for (const auto& r : a.recipients) {
+    if (r.action == "failed") failed = true;
+    else if (r.action == "delayed") delayed = true;
+    else if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") delivered = true;
+  }
+  // Challenge/response systems (Boxbe, SpamArrest, Mailblocks) send
+  // DSN-shaped "please confirm" messages: not a delivery failure.
+  std::string_view subj = a.subject;
+  bool challenge = has_field(fields, "X-Boxbe-Screen") || has_field(fields, "X-Boxbe-Message-ID") ||
+                   has_field(fields, "X-SpamArrest-Challenge") || util::ifind(subj, "please confirm") != std::string_view::npos ||
+                   util::ifind(subj, "verify your email") != std::string_view::npos ||
+                   util::ifind(subj, "awaiting your approval") != std::string_view::npos;
+  if (challenge && !failed) return "challenge-response";
+  if (failed) return "bounce";
+  if (delayed) return "delay";
+  if (delivered) return "delivered";
+  if (report_type == "feedback-report" || !a.feedback_type.empty()) return "feedback-report";
+  // RFC 3834 3.1.7: Auto-Submitted other than "no"; common vendor markers.
+  for (const auto& f : fields)
+    if (iequals(f.name, "Auto-Submitted") && !iequals(util::trim(f.value), "no") &&
+        util::ifind(f.value, "auto-replied") != std::string_view::npos)
+      return "autoreply";
+  if (has_field(fields, "X-Autoreply") || has_field(fields, "X-Autorespond") ||
+      has_field(fields, "Precedence", "auto_reply") || has_field(fields, "X-Auto-Response-Suppress", "oof") ||
+      has_field(fields, "X-MS-Exchange-Inbox-Rules-Loop"))
+    return "autoreply";
+  static constexpr std::string_view kAutoSubjects[] = {
+      "automatic reply", "auto-reply", "autoreply", "auto:", "out of office", "out of the office",
+      "abwesenheitsnotiz",     // de-DE
+      "automatische antwort",  // de-DE
+      "réponse automatique",   // fr-FR
+      "respuesta automática",  // es-ES
+      "risposta automatica",   // it-IT
+      "automatisch antwoord",  // nl-NL
+      "resposta automática",   // pt-BR
+      "vacation", "away from my mail"};
+  for (auto p : kAutoSubjects)
+    if (util::ifind(subj, p) != std::string_view::npos) return "autoreply";
+  return a.input_kind == "headers" ? "headers" : "message";
+}
+
 /// decode_headers - Microsoft fields, authentication results, Exchange builds.
 void decode_headers(const std::vector<rfc5322::HeaderField>& fields, const Knowledge& k,
                     std::shared_ptr<microsoft::MsHeaders>* ms, std::shared_ptr<microsoft::AuthFindings>* auth,
@@ -231,7 +332,8 @@ void read_dialects(std::string_view text, std::string_view html, std::string_vie
 /// analyze_structure - everything up to (not including) network mapping.
 bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                        Analysis* out, std::vector<rfc5322::HeaderField>* top_fields,
-                       std::vector<rfc5322::HeaderField>* original_fields, std::string* error) {
+                       std::vector<rfc5322::HeaderField>* original_fields, std::string* report_type,
+                       std::string* error) {
   if (util::trim(bytes).empty()) {
     *error = "empty input";
     return false;
@@ -243,8 +345,14 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
   std::size_t start = skip_preamble(bytes);
   rfc5322::HeaderBlock top = rfc5322::scan_header_block(bytes, start, &out->diagnostics);
   if (top.fields.empty()) {
-    *error = "no header fields found: not a message or header block";
-    return false;
+    // NDR body text only (saved from a ticket or pasted): the dialects read it.
+    out->input_kind = "text";
+    read_dialects(bytes.substr(start), {}, bytes, top.fields, knowledge, opts, out, original_fields);
+    if (out->recipients.empty()) {
+      *error = "no header fields found: not a message or header block";
+      return false;
+    }
+    return true;
   }
   *top_fields = top.fields;
   bool has_body = top.terminated && !util::trim(bytes.substr(top.body_offset)).empty();
@@ -274,6 +382,7 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
   std::size_t mime_start = start;  // mimetic reads the whole message, header included
   if (!mime::parse_mime(bytes.substr(mime_start), &root, &out->diagnostics, opts.mime_limits)) return true;
   out->is_report = root.is("multipart", "report");
+  *report_type = root.report_type;
 
   Found found;
   find_parts(root, &found);
@@ -293,6 +402,12 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     if (!out->recipients.empty()) out->dialect = "rfc3464";
   }
 
+  if (found.feedback) {
+    std::vector<Diagnostic> sub;
+    rfc5322::HeaderBlock fb = rfc5322::scan_header_block(found.feedback->body, 0, &sub);
+    out->feedback_type = util::lower(util::trim(fb.value("Feedback-Type")));
+    if (out->feedback_type.empty()) out->feedback_type = "unknown";
+  }
   if (found.original) {
     OriginalMessage o;
     *original_fields = found.original->headers;
@@ -341,7 +456,29 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
   std::optional<std::string> repaired = paste::prepare(bytes, opts.paste, &out->diagnostics);
   if (repaired) bytes = *repaired;
   std::vector<rfc5322::HeaderField> top_fields, original_fields;
-  if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, error)) return false;
+  std::string report_type;
+  if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, &report_type, error))
+    return false;
+  // A forwarded NDR ("Fwd: Undeliverable: ..." with the bounce attached):
+  // when this message names no recipient, read the attached message.
+  if (out->recipients.empty() && opts.forward_depth > 0 && !top_fields.empty()) {
+    AnalyzeOptions inner_opts = opts;
+    inner_opts.forward_depth = opts.forward_depth - 1;
+    inner_opts.paste = paste::Mode::kOff;
+    for (const std::string& raw : attached_messages(bytes, top_fields)) {
+      Analysis inner;
+      std::string inner_err;
+      if (!analyze_message(raw, knowledge, inner_opts, &inner, &inner_err) || inner.recipients.empty()) continue;
+      inner.source = out->source;
+      inner.source_offset = out->source_offset;
+      inner.forwarded = true;
+      inner.diagnostics.insert(inner.diagnostics.begin(), out->diagnostics.begin(), out->diagnostics.end());
+      inner.diagnostics.push_back({Severity::kWarn, "forwarded-ndr", -1,
+                                   fmt::format("the bounce was read from a message attached to \"{}\"", out->subject)});
+      *out = std::move(inner);
+      return true;
+    }
+  }
   // Why: each recipient's reason (Sisimai's vocabulary), hard or soft, and a
   // status inferred from the text when the bounce carried none.
   for (auto& r : out->recipients) {
@@ -363,6 +500,7 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
     classifier.classify_hops(&out->original->hops, original_fields);
     out->original_route = classify::route_summary(out->original->hops);
   }
+  out->kind = classify_kind(*out, top_fields, report_type);
   out->rejected_by = classify::locate_rejection(*out, classifier);
   classify::detect_route_findings(out->hops, "bounce", knowledge.profile, knowledge.networks, &out->findings);
   if (out->original)

@@ -142,7 +142,10 @@ struct OriginalMessage {
 struct Analysis {
   std::string source;             ///< file name or "-" (stdin)
   std::int64_t source_offset = 0; ///< byte offset of the message in its source
-  std::string input_kind;         ///< "message" | "headers" (bare header block)
+  std::string input_kind;         ///< "message" | "headers" (bare header block) | "text" (body text only)
+  std::string kind;               ///< bounce | delay | delivered | autoreply | feedback-report | challenge-response | message | headers
+  std::string feedback_type;      ///< ARF Feedback-Type (abuse, fraud, ...) of a feedback report
+  bool forwarded = false;         ///< the bounce was read from a message attached to (forwarded in) this one
   std::string message_id, from, to, subject, date;
   std::string content_type;       ///< top-level type/subtype, lowercase
   bool is_report = false;         ///< multipart/report delivery-status seen

@@ -198,6 +198,9 @@ std::string to_json(const Analysis& a, int indent) {
   j["source"] = str(a.source);
   j["source_offset"] = a.source_offset;
   j["input_kind"] = str(a.input_kind);
+  j["kind"] = str(a.kind);
+  j["feedback_type"] = str(a.feedback_type);
+  j["forwarded"] = a.forwarded;
   j["message_id"] = str(a.message_id);
   j["from"] = str(a.from);
   j["to"] = str(a.to);
