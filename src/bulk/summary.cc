@@ -14,9 +14,10 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const char* const kBreakdowns[] = {"by_reason", "by_cause", "by_status", "by_network", "by_domain", "by_mta", "by_day"};
+const char* const kBreakdowns[] = {"by_kind", "by_reason", "by_cause", "by_status", "by_network", "by_domain", "by_mta", "by_day"};
 
 Counts Summary::*member(std::string_view name) {
+  if (name == "by_kind") return &Summary::by_kind;
   if (name == "by_reason") return &Summary::by_reason;
   if (name == "by_cause") return &Summary::by_cause;
   if (name == "by_status") return &Summary::by_status;
@@ -45,6 +46,7 @@ std::string recipient_domain(std::string_view address) {
 void Summary::add(const Analysis& a) {
   ++messages;
   ++analysed;
+  ++by_kind[a.kind.empty() ? "(unknown)" : a.kind];
   std::size_t failed = 0, delayed = 0;
   std::string day = a.date.size() >= 10 && a.date[4] == '-' ? a.date.substr(0, 10) : std::string("(no date)");
   std::string mta = a.reporting_mta.empty() ? std::string("(none)") : util::lower(a.reporting_mta);
@@ -145,8 +147,10 @@ bool Summary::from_json(const std::string& text, Summary* out, std::string* err)
       out->errors.push_back({e.at("file").get<std::string>(),
                              e.at("offset").is_null() ? -1 : e.at("offset").get<std::int64_t>(),
                              e.at("reason").get<std::string>()});
-    for (const char* b : kBreakdowns)
+    for (const char* b : kBreakdowns) {
+      if (!j.contains(b)) continue;  // older summaries have no by_kind
       for (const auto& [k, v] : j.at(b).items()) (out->*member(b))[k] = v.get<std::uint64_t>();
+    }
   } catch (const std::exception& e) {
     *err = std::string("missing or mistyped field: ") + e.what();
     return false;
@@ -177,6 +181,7 @@ std::string render_summary(const Summary& s, std::size_t top, bool interrupted) 
     }
     if (rows.size() > top) out += fmt::format("  ... {} more\n", rows.size() - top);
   };
+  table("By message kind (messages)", s.by_kind);
   table("By reason", s.by_reason);
   table("By cause", s.by_cause);
   table("By enhanced status", s.by_status);

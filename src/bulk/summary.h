@@ -47,6 +47,7 @@ struct Summary {
   std::uint64_t bytes = 0;
   std::uint64_t error_count = 0;
   std::vector<ErrorItem> errors;        ///< the first kMaxErrors, in input order
+  Counts by_kind;  ///< every analysed message by kind (bounce, delay, autoreply, ...)
   Counts by_reason, by_cause, by_status, by_network, by_domain, by_mta, by_day;
 
   static constexpr std::size_t kMaxErrors = 1000;
