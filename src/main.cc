@@ -7,6 +7,8 @@
 #include <string>
 
 #include "src/bulk/scan.h"
+#include "src/catalogue/commands.h"
+#include "src/cli/config.h"
 #include "src/cli/options.h"
 #include "src/core/analyze.h"
 #include "src/core/exit_status.h"
@@ -15,6 +17,7 @@
 #include "src/io/mbox.h"
 #include "src/report/json_report.h"
 #include "src/report/text_report.h"
+#include "src/web/server.h"
 
 #ifndef NDRSCAN_VERSION
 #define NDRSCAN_VERSION "0.0.0"
@@ -50,6 +53,12 @@ int main(int argc, char** argv) {
   // 0. Subcommands.
   if (argc > 1 && std::string(argv[1]) == "scan") return bulk::scan_main(argc - 1, argv + 1, argv[0]);
   if (argc > 1 && std::string(argv[1]) == "summary") return bulk::summary_main(argc - 1, argv + 1);
+  // `ndrscan serve`: the local web page and JSON API (src/web, docs/serve.md).
+  if (argc > 1 && std::string(argv[1]) == "serve") return web::serve_main(argc - 1, argv + 1, argv[0]);
+  if (argc > 1 && std::string(argv[1]) == "profile") return cli::profile_main(argc - 1, argv + 1);
+  // `ndrscan explain` and `ndrscan catalogue lint|dump` (src/catalogue/commands.h, docs/catalogue.md).
+  if (argc > 1 && std::string(argv[1]) == "explain") return catalogue::explain_main(argc - 1, argv + 1, argv[0]);
+  if (argc > 1 && std::string(argv[1]) == "catalogue") return catalogue::catalogue_main(argc - 1, argv + 1, argv[0]);
 
   // 1. Command line: usage errors exit 2 before any work.
   cli::Options opts;
@@ -61,6 +70,16 @@ int main(int argc, char** argv) {
   if (opts.help) {
     fmt::print("{}", cli::help_text());
     return kExitOk;
+  }
+  // Configuration files (docs/config.md): config.toml fills what the flags
+  // left unset, profile.toml is the site profile when none is named.
+  cli::Config config;
+  if (!opts.no_config) {
+    if (!cli::load_config(cli::config_dirs(), &config, &err)) {
+      error("", err);
+      return kExitUsage;
+    }
+    cli::apply_config(config, &opts);
   }
 
   // 2. Knowledge: loaded and validated once, before any message is read.
@@ -96,6 +115,7 @@ int main(int argc, char** argv) {
       for (const auto& d : knowledge.geo->describe()) fmt::print("  geoip: {}\n", d);
     else
       fmt::print("  geoip: none (see --geoip-db)\n");
+    fmt::print("config: {}\n", opts.no_config ? "skipped (--no-config)" : config.path.empty() ? "none" : config.path);
     return kExitOk;
   }
 
@@ -116,8 +136,11 @@ int main(int argc, char** argv) {
   // 4. Analyse and report each input; one failure never stops the others.
   AnalyzeOptions aopts;
   aopts.mime_limits.max_message_bytes = opts.max_size;
+  if (opts.paste) aopts.paste = paste::Mode::kOn;
+  if (opts.no_paste) aopts.paste = paste::Mode::kOff;
   report::TextOptions topts;
   topts.color = use_color(opts.color);
+  topts.explain = opts.explain;  // cause scoring (src/catalogue)
   int failed = 0;
   bool first = true;
   std::string bytes;

@@ -492,6 +492,14 @@ bool exim_parse(const BounceText& b, DialectFacts* out) {
     }
     w.r.action = delayed ? "delayed" : "failed";
     analyse(&w);
+    // no enhanced code in the text: the reply's class, else the wording's
+    // (Exim's "This is a permanent error" list vs its delay warning)
+    if (w.r.status.empty()) {
+      const std::string& rc = w.r.reply_code;
+      w.r.status = !rc.empty() && (rc[0] == '4' || rc[0] == '5') ? std::string(1, rc[0]) + ".0.0"
+                   : delayed                                      ? "4.0.0"
+                                                                  : "5.0.0";
+    }
     out->recipients.push_back(std::move(w.r));
   }
   return !out->recipients.empty();

@@ -238,6 +238,9 @@ bool failed_recipients_parse(const BounceText& b, DialectFacts* out) {
     if (i < kMaxLookups) diagnostic_for(tl, a, addrs.size() == 1, &r);
     r.address = std::move(a);
     r.action = delayed ? "delayed" : "failed";
+    // no code in the text (Google Groups' refusals): the class is what the
+    // header says - Exim lists only addresses that failed
+    if (r.status.empty()) r.status = delayed ? "4.0.0" : "5.0.0";
     out->recipients.push_back(std::move(r));
   }
   if (tl.copy_next != npos) out->original_offset = tl.copy_next;

@@ -11,6 +11,7 @@
 #include "parsers/dialects/exim.h"
 #include "parsers/dialects/generic.h"
 #include "parsers/dialects/microsoft.h"
+#include "parsers/dialects/more.h"
 #include "parsers/dialects/qmail.h"
 #include "parsers/dialects/sendmail.h"
 
@@ -22,6 +23,7 @@ constexpr Dialect kRegistry[] = {
 #include "parsers/dialects/registry_exim.inc"
 #include "parsers/dialects/registry_sendmail.inc"
     {"qmail", qmail_detect, qmail_parse},
+#include "parsers/dialects/registry_more.inc"
 #include "parsers/dialects/registry_generic.inc"
 };
 }  // namespace

@@ -157,7 +157,7 @@ bool ReasonTables::load(const std::string& dir, std::string* err) {
   for (std::size_t i = 0; i < phrases_.size(); ++i)
     if (!phrases_[i].m.is_regex) phrase_lits_.add(phrases_[i].m.literal, static_cast<std::uint32_t>(i));
   for (std::size_t i = 0; i < vendors_.size(); ++i)
-    if (vendors_[i].dialect.empty() && !vendors_[i].m.is_regex)
+    if (vendors_[i].dialect.empty() && !vendors_[i].conditional() && !vendors_[i].m.is_regex)
       vendor_lits_.add(vendors_[i].m.literal, static_cast<std::uint32_t>(i));
   phrase_lits_.build();
   vendor_lits_.build();
@@ -367,14 +367,48 @@ bool ReasonTables::load_vendor(const std::string& path, std::string* err) {
   std::unordered_map<std::string, int> seen;
   std::vector<std::string_view> c;
   while (r.next(&c)) {
-    if (c.size() != 5)
-      return r.fail(
-          fmt::format("expected 5 tab-separated columns (vendor, match, reason, status, source), found {}", c.size()));
+    if (c.size() != 5 && c.size() != 6)
+      return r.fail(fmt::format(
+          "expected 5 or 6 tab-separated columns (vendor, match, reason, status, source[, when]), found {}", c.size()));
     VendorRow row;
     row.vendor = std::string(util::trim(c[0]));
     if (row.vendor.empty()) return r.fail("empty vendor");
     std::string problem;
-    if (c[1].substr(0, 8) == "dialect:") {
+    if (c.size() == 6) {
+      std::string_view w = util::trim(c[5]);
+      while (!w.empty()) {
+        std::size_t sp = w.find(' ');
+        std::string_view tok = w.substr(0, sp);
+        w = sp == std::string_view::npos ? std::string_view() : util::trim(w.substr(sp + 1));
+        if (tok.empty()) continue;
+        if (tok == "ctx") {
+          row.in_context = true;
+        } else if (tok.substr(0, 6) == "rhost=" && tok.size() > 6) {
+          std::string_view list = tok.substr(6);
+          while (!list.empty()) {
+            std::size_t comma = list.find(',');
+            std::string_view h = list.substr(0, comma);
+            if (h.empty() || h != util::lower(h)) return r.fail(fmt::format("rhost '{}' must be lowercase", h));
+            row.rhosts.emplace_back(h);
+            list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+          }
+        } else if (tok.substr(0, 4) == "cmd=" && tok.size() > 4) {
+          row.command = std::string(tok.substr(4));
+        } else if (tok.substr(0, 7) == "status=" && valid_status(tok.substr(7))) {
+          row.when_status = std::string(tok.substr(7));
+        } else if (tok.substr(0, 8) == "dialect=" && tok.size() > 8) {
+          row.when_dialect = std::string(tok.substr(8));
+        } else {
+          return r.fail(fmt::format("unknown condition '{}' (use rhost=a,b cmd=X status=c.s.d dialect=x ctx)", tok));
+        }
+      }
+    }
+    if (c[1] == "*") {
+      if (!row.conditional() || row.in_context)
+        return r.fail("match '*' needs a rhost=, cmd=, status= or dialect= condition");
+      row.any = true;
+      row.m.text = "*";
+    } else if (c[1].substr(0, 8) == "dialect:") {
       row.dialect = std::string(c[1].substr(8));
       if (row.dialect.empty() || row.dialect != util::lower(row.dialect))
         return r.fail(fmt::format("dialect '{}' must be a non-empty lowercase name", row.dialect));
@@ -390,7 +424,9 @@ bool ReasonTables::load_vendor(const std::string& path, std::string* err) {
     }
     if (util::trim(c[4]).empty()) return r.fail("empty source");
     row.line = r.line();
-    auto [it, inserted] = seen.emplace(std::string(c[1]), r.line());
+    std::string key = std::string(c[1]);
+    if (c.size() == 6) key += "\t" + std::string(util::trim(c[5]));
+    auto [it, inserted] = seen.emplace(key, r.line());
     if (!inserted) return r.fail(fmt::format("duplicate match '{}' (first at line {})", c[1], it->second));
     vendors_.push_back(std::move(row));
   }
@@ -430,6 +466,7 @@ std::string_view infer_command(std::string_view t) {
   static constexpr Cue kCues[] = {
       {"in reply to rcpt to command", "RCPT"},  {"after rcpt to", "RCPT"},      {"did not like our rcpt to", "RCPT"},
       {"most progress was rcpt to", "RCPT"},    {"does not like recipient", "RCPT"}, {">>> rcpt to", "RCPT"},
+      {"after rcpt command", "RCPT"},           {">>> ehlo", "HELO"},           {">>> helo", "HELO"},
       {"[rcpt_to]", "RCPT"},                    {"smtp:rcpt ", "RCPT"},         {"error following rcpt command", "RCPT"},
       {"in reply to mail from command", "MAIL"}, {"after mail from", "MAIL"},    {"but sender was rejected", "MAIL"},
       {">>> mail from", "MAIL"},                {"in reply to end of data command", "DATA"},
@@ -457,6 +494,139 @@ bool before_data(std::string_view cmd) {
          cmd == "AUTH";
 }
 
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+/// diag_status - the first enhanced status code written in the (lowercased)
+/// text when its subject and detail are made of the digits 1-9 only (Sisimai
+/// then lets it override the Status field, lib/Sisimai/Fact.pm), else "".
+std::string_view diag_status(std::string_view t) {
+  for (std::size_t i = 0; i + 4 < t.size(); ++i) {
+    if ((t[i] != '4' && t[i] != '5') || t[i + 1] != '.') continue;
+    if (i > 0 && (digit(t[i - 1]) || t[i - 1] == '.')) continue;
+    std::size_t j = i + 2, a = j;
+    while (j < t.size() && digit(t[j]) && j - a < 3) ++j;
+    if (j == a || j >= t.size() || t[j] != '.') continue;
+    std::size_t b = ++j;
+    while (j < t.size() && digit(t[j]) && j - b < 3) ++j;
+    if (j == b) continue;
+    if (j < t.size() && (digit(t[j]) || (t[j] == '.' && j + 1 < t.size() && digit(t[j + 1])))) continue;
+    std::string_view code = t.substr(i, j - i);
+    for (std::size_t k = 2; k < code.size(); ++k)
+      if (code[k] == '0') return {};
+    return code;
+  }
+  return {};
+}
+
+/// count_word - occurrences of `w` in `t` not touching other digits.
+std::size_t count_word(std::string_view t, std::string_view w) {
+  if (w.empty()) return 0;
+  std::size_t n = 0;
+  for (std::size_t p = t.find(w); p != std::string_view::npos; p = t.find(w, p + 1)) {
+    const bool left = p == 0 || !digit(t[p - 1]);
+    const bool right = p + w.size() >= t.size() || !digit(t[p + w.size()]);
+    n += left && right;
+  }
+  return n;
+}
+
+/// strip_continuations - Sisimai's clean-up of multi-line replies: when the
+/// reply code and status occur more than twice, every " 550-5.2.1 " /
+/// " 550 5.2.1 " continuation prefix after the first becomes one space, so
+/// "rate that 550-5.2.1 prevents" reads "rate that prevents".
+void strip_continuations(std::string* s, std::string_view reply) {
+  std::string_view t = *s;
+  char vr[4] = {0, 0, 0, 0};
+  if (reply.size() == 3 && digit(reply[0]) && digit(reply[1]) && digit(reply[2])) {
+    std::memcpy(vr, reply.data(), 3);
+  } else {
+    std::size_t i = 0;
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+    if (i + 3 > t.size() || !digit(t[i]) || !digit(t[i + 1]) || !digit(t[i + 2])) return;
+    std::memcpy(vr, t.data() + i, 3);
+  }
+  const std::string_view code(vr, 3);
+  char vsb[12] = {};
+  std::string_view vs = diag_status(t);
+  if (vs.size() < sizeof(vsb)) {
+    std::memcpy(vsb, vs.data(), vs.size());
+    vs = std::string_view(vsb, vs.size());
+  } else {
+    vs = {};
+  }
+  if (count_word(t, code) + count_word(t, vs) <= 2) return;
+  std::string& out = *s;
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < out.size();) {
+    if (out[i] == ' ' && i + 5 <= out.size() && std::string_view(out).substr(i + 1, 3) == code &&
+        (out[i + 4] == '-' || out[i + 4] == ' ')) {
+      std::size_t j = i + 5;
+      if (!vs.empty() && std::string_view(out).substr(j, vs.size()) == vs) j += vs.size();
+      if (w == 0 || out[w - 1] != ' ') out[w++] = ' ';
+      i = j;
+      while (i < out.size() && out[i] == ' ') ++i;
+      continue;
+    }
+    if (out[i] == ' ' && w > 0 && out[w - 1] == ' ') {
+      ++i;
+      continue;
+    }
+    out[w++] = out[i++];
+  }
+  out.resize(w);
+}
+
+/// host_of - first word of a Remote-MTA value without brackets, lowercase view into `buf`.
+std::string_view host_of(std::string_view v, std::string* buf) {
+  v = util::trim(v);
+  while (!v.empty() && (v.front() == '[' || v.front() == '(' || v.front() == '<')) v.remove_prefix(1);
+  std::size_t e = 0;
+  while (e < v.size() && v[e] != ' ' && v[e] != ']' && v[e] != ')' && v[e] != '>' && v[e] != '[' && v[e] != ':') ++e;
+  v = v.substr(0, e);
+  while (!v.empty() && v.back() == '.') v.remove_suffix(1);
+  buf->assign(v);
+  for (char& ch : *buf) ch = util::to_lower_ascii(ch);
+  return *buf;
+}
+
+/// ends_with_host - `host` is `suffix` or ends with ".suffix" (a suffix
+/// starting with '.' or '-' matches as written).
+bool ends_with_host(std::string_view host, std::string_view suffix) {
+  if (host.size() < suffix.size() || suffix.empty()) return false;
+  if (host.substr(host.size() - suffix.size()) != suffix) return false;
+  if (host.size() == suffix.size() || suffix.front() == '.' || suffix.front() == '-') return true;
+  return host[host.size() - suffix.size() - 1] == '.';
+}
+
+/// recipient_paragraph - the paragraph of the (lowercased) bounce text that
+/// names the recipient outside a header field ("<bob@x>: host y said: 550
+/// ...", "bob@x: 550 5.7.25 ..."), at most 1,000 bytes; "" if none.
+std::string_view recipient_paragraph(std::string_view ctx, std::string_view addr) {
+  if (addr.size() < 3) return {};
+  int tries = 0;
+  for (std::size_t p = ctx.find(addr); p != std::string_view::npos && tries < 16; p = ctx.find(addr, p + 1), ++tries) {
+    std::size_t ls = ctx.rfind('\n', p);
+    ls = ls == std::string_view::npos ? 0 : ls + 1;
+    if (ctx.substr(ls, p - ls).find(':') != std::string_view::npos) continue;  // "Final-Recipient: rfc822; bob@x"
+    std::size_t end = p;
+    while (end < ctx.size() && end - ls < 1000) {
+      std::size_t nl = ctx.find('\n', end);
+      if (nl == std::string_view::npos) {
+        end = ctx.size();
+        break;
+      }
+      std::size_t q = nl + 1;
+      while (q < ctx.size() && (ctx[q] == '\r' || ctx[q] == ' ' || ctx[q] == '\t')) ++q;
+      end = nl;
+      if (q >= ctx.size() || ctx[q] == '\n' || ctx.substr(q, 2) == "--") break;
+      end = q;
+    }
+    std::string_view para = util::trim(ctx.substr(ls, std::min(end, ls + 1000) - ls));
+    if (para.size() > addr.size() + 8) return para;
+  }
+  return {};
+}
+
 std::string upper_ascii(std::string_view s) {
   std::string out(s);
   for (char& ch : out)
@@ -477,7 +647,8 @@ ReasonResult classify(std::string_view status, std::string_view reply_code, std:
   return classify(in, t);
 }
 
-ReasonResult classify(const Recipient& r, std::string_view dialect, const ReasonTables& t) {
+ReasonResult classify(const Recipient& r, std::string_view dialect, const ReasonTables& t, std::string_view rhost,
+                      std::string_view context) {
   Input in;
   in.status = r.status;
   in.reply_code = r.reply_code;
@@ -485,7 +656,28 @@ ReasonResult classify(const Recipient& r, std::string_view dialect, const Reason
   in.action = r.action;
   in.dialect = dialect;
   in.diagnostic_type = r.diagnostic_type;
+  in.command = r.command;
+  in.rhost = r.remote_mta.empty() ? rhost : std::string_view(r.remote_mta);
+  in.recipient = r.address;
+  in.context = context;
   return classify(in, t);
+}
+
+std::string_view bounce_context(std::string_view message) {
+  std::string_view m = message.substr(0, std::min(message.size(), kMaxScan));
+  std::size_t cut = m.size();
+  for (std::string_view marker : {"message/rfc822", "text/rfc822-headers", "message/global"}) {
+    std::size_t p = util::ifind(m, marker);
+    // a Content-Type field names it (not the report's own header)
+    while (p != std::string_view::npos) {
+      std::size_t ls = m.rfind('\n', p);
+      ls = ls == std::string_view::npos ? 0 : ls + 1;
+      if (util::istarts_with(m.substr(ls), "content-type:")) break;
+      p = util::ifind(m, marker, p + 1);
+    }
+    if (p != std::string_view::npos) cut = std::min(cut, p);
+  }
+  return m.substr(0, cut);
 }
 
 ReasonResult classify(const Input& in, const ReasonTables& t) {
@@ -497,19 +689,74 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
   }
   const auto& R = t.reasons();
   const auto& I = t.ids();
-  const std::string_view status = util::trim(in.status);
+  const std::string_view given_status = util::trim(in.status);
   const std::string_view reply = util::trim(in.reply_code);
   const bool delayed = util::iequals(util::trim(in.action), "delayed") || util::iequals(util::trim(in.action), "expired");
   int decided = -1;
   std::string vendor_status;
 
-  // Lowercased, bounded copy of the diagnostic in a reused per-thread buffer.
+  // Lowercased, bounded copies of the context and the diagnostic in reused
+  // per-thread buffers (the context is lowercased once per message).
+  thread_local std::string ctx_low;
+  thread_local std::string ctx_flat;  // the same with every whitespace run as one space
+  thread_local const char* ctx_ptr = nullptr;
+  thread_local std::size_t ctx_size = 0;
+  if (in.context.data() != ctx_ptr || in.context.size() != ctx_size || in.context.empty()) {
+    const std::size_t cn = std::min(in.context.size(), kMaxScan);
+    ctx_low.resize(cn);
+    ctx_flat.resize(cn);
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < cn; ++i) {
+      const char ch = util::to_lower_ascii(in.context[i]);
+      ctx_low[i] = ch;
+      const bool sp = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+      if (sp && w > 0 && ctx_flat[w - 1] == ' ') continue;
+      ctx_flat[w++] = sp ? ' ' : ch;
+    }
+    ctx_flat.resize(w);
+    ctx_ptr = in.context.data();
+    ctx_size = in.context.size();
+  }
+  const std::string_view ctx = ctx_low;
+  const std::string_view flat = ctx_flat;
+  thread_local std::string addr_low;
+  addr_low.assign(util::trim(in.recipient));
+  for (char& ch : addr_low) ch = util::to_lower_ascii(ch);
+
   thread_local std::string low;
-  const std::size_t n = std::min(in.diagnostic.size(), kMaxScan);
+  std::string_view diag = in.diagnostic;
+  bool from_context = false;
+  if (util::trim(diag).empty() && !ctx.empty()) {
+    diag = recipient_paragraph(ctx, addr_low);  // already lowercase
+    from_context = !diag.empty();
+  }
+  const std::size_t n = std::min(diag.size(), kMaxScan);
   low.resize(n);
-  for (std::size_t i = 0; i < n; ++i) low[i] = util::to_lower_ascii(in.diagnostic[i]);
+  for (std::size_t i = 0; i < n; ++i) low[i] = util::to_lower_ascii(diag[i]);
+  strip_continuations(&low, reply);
   const std::string_view text = low;
   const bool has_text = !util::trim(text).empty();
+  // Sisimai lets a status written in the diagnostic override the Status field.
+  const std::string_view written = diag_status(text);
+  const std::string_view status = written.empty() ? given_status : written;
+
+  // The SMTP command: given, else named by the diagnostic, else by the bounce
+  // text near the recipient's address, else anywhere in the bounce text.
+  std::string cmd = in.command.empty() ? std::string(infer_command(text)) : upper_ascii(util::trim(in.command));
+  if (cmd.empty() && !flat.empty()) {
+    int tries = 0;
+    for (std::size_t p = addr_low.size() >= 3 ? flat.find(addr_low) : std::string_view::npos;
+         p != std::string_view::npos && cmd.empty() && tries < 16; p = flat.find(addr_low, p + 1), ++tries) {
+      const std::size_t from = p > 40 ? p - 40 : 0;
+      cmd = std::string(infer_command(flat.substr(from, p - from + 600)));
+    }
+    if (cmd.empty()) cmd = std::string(infer_command(flat));
+  }
+  if (cmd == "EHLO") cmd = "HELO";
+  thread_local std::string rhost_buf;
+  const std::string_view rhost = host_of(in.rhost, &rhost_buf);
+  const std::size_t at = addr_low.rfind('@');
+  const std::string_view rcpt_domain = at == std::string::npos ? std::string_view() : std::string_view(addr_low).substr(at + 1);
 
   // 0. dialect facts and delivered.
   std::string dialect_low = util::lower(util::trim(in.dialect));
@@ -520,9 +767,34 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
     res.evidence = fmt::format("dialect '{}' ({}vendor.tsv:{})", v.dialect, kShown, v.line);
     break;
   }
-  if (decided < 0 && (util::iequals(util::trim(in.action), "delivered") || (!status.empty() && status[0] == '2'))) {
+  if (decided < 0 &&
+      (util::iequals(util::trim(in.action), "delivered") || (!given_status.empty() && given_status[0] == '2'))) {
     decided = I.delivered;
-    res.evidence = status.empty() ? std::string("action delivered") : fmt::format("status {}", status);
+    res.evidence = given_status.empty() ? std::string("action delivered") : fmt::format("status {}", given_status);
+  }
+
+  // 0b. conditional vendor rows: remote host / recipient domain, command,
+  // reader, or a text of the whole bounce (Sisimai's Rhost and Lhost rules).
+  if (decided < 0) {
+    for (const auto& v : t.vendors()) {
+      if (!v.dialect.empty() || !v.conditional()) continue;
+      if (!v.when_dialect.empty() && v.when_dialect != dialect_low) continue;
+      if (!v.when_status.empty() && v.when_status != given_status) continue;
+      if (!v.command.empty() && v.command != cmd) continue;
+      if (!v.rhosts.empty() &&
+          std::none_of(v.rhosts.begin(), v.rhosts.end(), [&](const std::string& h) {
+            return ends_with_host(rhost, h) || ends_with_host(rcpt_domain, h);
+          }))
+        continue;
+      if (!v.any && !(v.in_context ? (!flat.empty() && matches(v.m, flat)) : (has_text && matches(v.m, text)))) continue;
+      decided = v.reason;
+      vendor_status = v.status;
+      res.evidence = fmt::format("{} {}'{}' ({}vendor.tsv:{})", v.vendor, v.in_context ? "bounce text " : "text ",
+                                 v.m.text, kShown, v.line);
+      if (!v.rhosts.empty()) res.evidence += fmt::format(", remote host {}", rhost.empty() ? rcpt_domain : rhost);
+      if (!v.command.empty()) res.evidence += ", command " + cmd;
+      break;
+    }
   }
 
   // 1. vendor texts.
@@ -531,7 +803,7 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
     std::size_t best = vs.size();
     t.vendor_literals().scan(text, [&](std::uint32_t row) { best = std::min<std::size_t>(best, row); });
     for (std::size_t i = 0; i < best; ++i)
-      if (vs[i].m.is_regex && matches(vs[i].m, text)) {
+      if (vs[i].m.is_regex && !vs[i].conditional() && matches(vs[i].m, text)) {
         best = i;
         break;
       }
@@ -571,9 +843,6 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
   int status_line = 0;
   const int sr = status.empty() ? -1 : t.status_reason(status, &status_line);
   auto status_ev = [&] { return fmt::format("status {} ({}status.tsv:{})", status, kShown, status_line); };
-  std::string cmd = in.command.empty() ? std::string(infer_command(text)) : upper_ascii(util::trim(in.command));
-  if (cmd == "EHLO") cmd = "HELO";
-
   const int uu = I.userunknown, filtered = I.filtered, rejected = I.rejected;
   const int hostunknown = I.hostunknown, networkerror = I.networkerror;
   const int exceedlimit = I.exceedlimit, suspend = I.suspend, mesgtoobig = I.mesgtoobig;
@@ -725,8 +994,10 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
   const auto& info = R[decided];
   res.reason = info.name;
 
+  if (from_context && !res.evidence.empty()) res.evidence += ", in the bounce text naming the recipient";
+
   // Inferred status: only when the recipient had none.
-  if (status.empty()) {
+  if (given_status.empty()) {
     if (!vendor_status.empty()) {
       res.status = vendor_status;
     } else if (!info.status.empty()) {

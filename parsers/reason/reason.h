@@ -12,6 +12,9 @@
 //   0. dialect facts        vendor.tsv rows "dialect:<reader>" (arf ->
 //                            feedback, rfc3834 -> vacation, ...); action
 //                            "delivered" or a 2.x.x status -> delivered.
+//   0b. conditional rows    vendor.tsv rows with a `when` column (rhost=,
+//                            cmd=, status=, dialect=, ctx): Sisimai's Rhost
+//                            and Lhost rules, checked before other rows.
 //   1. vendor texts         vendor.tsv, first matching row in file order
 //                            (Exchange RESOLVER.ADR.*, Gmail, Yahoo, ...).
 //   2. mailer error         X-UNIX/X-POSTFIX diagnostic type whose text
@@ -36,6 +39,14 @@
 //                            status.tsv (50x syntaxerror, 521/556 notaccept).
 //   7. fall-backs           action delayed -> expired; command HELO/EHLO ->
 //                            blocked; text present -> onhold; else undefined.
+//
+// INPUTS AS SISIMAI SEES THEM
+//   A status written in the diagnostic (digits 1-9, "552 5.2.2 Over quota")
+//   overrides the Status field; multi-line reply prefixes ("rate that
+//   550-5.2.1 prevents") are removed; the SMTP command comes from the
+//   recipient, else the diagnostic, else the bounce text (Input::context);
+//   an empty diagnostic is replaced by the bounce text's paragraph that
+//   names the recipient.
 //
 // HARD BOUNCE (Sisimai's hardbounce notion)
 //   reasons.tsv says hard, soft or depends. hard (userunknown, hostunknown,
@@ -130,6 +141,16 @@ class ReasonTables {
     std::string vendor;
     std::string dialect;  ///< set for dialect: rows (then `m` is unused)
     Matcher m;
+    bool any = false;     ///< match column "*": any text, even none (needs a `when` condition)
+    // optional 6th column `when` (all given conditions must hold):
+    std::vector<std::string> rhosts;  ///< rhost=a,b: remote host or recipient domain ends with one (lowercase)
+    std::string command;              ///< cmd=DATA: the failing SMTP command
+    std::string when_dialect;         ///< dialect=imail: the reader that produced the recipient
+    std::string when_status;          ///< status=5.2.0: the recipient's Status as given
+    bool in_context = false;          ///< ctx: the match is searched in the bounce text, not the diagnostic
+    bool conditional() const {
+      return !rhosts.empty() || !command.empty() || !when_dialect.empty() || !when_status.empty() || in_context;
+    }
     int reason = -1;
     std::string status;   ///< "" when '-'
     int line = 0;
@@ -188,6 +209,11 @@ struct ReasonResult {
 };
 
 /// Everything classify() can use; the 6-argument overload fills the first five.
+/// `context` (optional) is the bounce's own text without the returned message:
+/// the SMTP command is inferred from it when neither `command` nor the
+/// diagnostic names one (Sisimai reads the whole notification), the
+/// recipient's paragraph of it stands in for an empty diagnostic, and
+/// vendor.tsv rows marked `ctx` are searched in it.
 struct Input {
   std::string_view status;           ///< recipient's enhanced status ("" if none)
   std::string_view reply_code;       ///< basic SMTP reply code ("" if none)
@@ -196,6 +222,9 @@ struct Input {
   std::string_view dialect;          ///< reader that produced it ("rfc3464", "qmail", ...)
   std::string_view diagnostic_type;  ///< "smtp", "x-unix", ... ("" if unknown)
   std::string_view command;          ///< SMTP command that failed ("RCPT", ...); "" = infer from the text
+  std::string_view rhost;            ///< remote host that refused ("" if unknown); for vendor.tsv rhost= rows
+  std::string_view recipient;        ///< recipient address (its domain also matches rhost= rows)
+  std::string_view context;          ///< the bounce text (see above); "" = none
 };
 
 /// classify - reason for one recipient. `status` is the recipient's enhanced
@@ -208,7 +237,14 @@ ReasonResult classify(std::string_view status, std::string_view reply_code, std:
 ReasonResult classify(const Input& in, const ReasonTables& t);
 
 /// classify - convenience for the pipeline: one Recipient of an Analysis.
-ReasonResult classify(const Recipient& r, std::string_view dialect, const ReasonTables& t);
+/// `rhost` is used when the recipient has no Remote-MTA; `context` as in Input.
+ReasonResult classify(const Recipient& r, std::string_view dialect, const ReasonTables& t,
+                      std::string_view rhost = {}, std::string_view context = {});
+
+/// bounce_context - the part of a raw message that classify() may read as
+/// context: everything before the returned message (message/rfc822 or
+/// text/rfc822-headers part), at most kMaxScan bytes.
+std::string_view bounce_context(std::string_view message);
 
 /// infer_command - SMTP command a diagnostic text names ("RCPT", "MAIL",
 /// "DATA", "HELO") or "" (e.g. "(in reply to RCPT TO command)").

@@ -14,12 +14,14 @@
 #include <iostream>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "src/bulk/html_report.h"
 #include "src/bulk/inputs.h"
 #include "src/bulk/summary.h"
+#include "src/cli/config.h"
 #include "src/core/analyze.h"
 #include "src/core/exit_status.h"
 #include "src/core/knowledge.h"
@@ -504,7 +506,8 @@ Run
   --no-progress         no progress bar (shown on stderr when it is a tty)
 
 Site and data: --profile, --onprem, --domain, --knowledge, --geoip-db,
---no-geoip as for ndrscan itself.
+--no-geoip, --no-config as for ndrscan itself; config.toml's [scan] table
+sets defaults for --jobs, --top, --no-progress and --errors.
 
 Exit status: 0 all analysed, 1 some inputs or messages failed (listed),
 2 usage error, 130 interrupted (the partial summary is printed).
@@ -518,6 +521,8 @@ int scan_main(int argc, char** argv, const char* argv0) {
   KnowledgeOptions kopts;
   std::string knowledge_dir;
   bool help = false, no_progress = false, no_geoip = false, all_files = false;
+  bool no_config = false;
+  std::set<std::string> given;  // long options on the command line (config.toml fills the rest)
   po::options_description desc;
   desc.add_options()("help,h", po::bool_switch(&help))("jobs,j", po::value<int>(&s.jobs))(
       "jsonl", po::value<std::string>(&s.jsonl))("csv", po::value<std::string>(&s.csv))(
@@ -529,13 +534,17 @@ int scan_main(int argc, char** argv, const char* argv0) {
       "domain", po::value<std::vector<std::string>>(&kopts.domains)->composing())(
       "knowledge", po::value<std::string>(&knowledge_dir))(
       "geoip-db", po::value<std::vector<std::string>>(&kopts.geoip_dbs)->composing())(
-      "no-geoip", po::bool_switch(&no_geoip))("path", po::value<std::vector<std::string>>(&paths));
+      "no-geoip", po::bool_switch(&no_geoip))("no-config", po::bool_switch(&no_config))(
+      "all-files", po::bool_switch(&all_files))(  // was in --help but not parsed
+      "path", po::value<std::vector<std::string>>(&paths));
   po::positional_options_description pos;
   pos.add("path", -1);
   try {
     po::variables_map vm;
     po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
     po::notify(vm);
+    for (const auto& [name, value] : vm)
+      if (!value.defaulted()) given.insert(name);
   } catch (const po::error& e) {
     fmt::print(stderr, "ndrscan: error: {} (see ndrscan scan --help)\n", e.what());
     return kExitUsage;
@@ -544,9 +553,23 @@ int scan_main(int argc, char** argv, const char* argv0) {
     fmt::print("{}", kScanHelp);
     return kExitOk;
   }
+  std::string err;
+  // Configuration files (docs/config.md): what the flags left unset.
+  if (!no_config) {
+    cli::Config cfg;
+    if (!cli::load_config(cli::config_dirs(), &cfg, &err)) {
+      fmt::print(stderr, "ndrscan: error: {}\n", err);
+      return kExitUsage;
+    }
+    cli::apply_site_config(cfg, given, &knowledge_dir, &kopts.profile_path, &kopts.onprem, &kopts.domains,
+                           &kopts.geoip_dbs, &no_geoip, &s.max_size);
+    if (cfg.jobs && !given.count("jobs")) s.jobs = *cfg.jobs;
+    if (cfg.top && !given.count("top")) s.top = *cfg.top;
+    if (cfg.no_progress && !given.count("no-progress")) no_progress = *cfg.no_progress;
+    if (cfg.errors && !given.count("errors")) s.print_errors = *cfg.errors;
+  }
   s.progress = !no_progress;
   kopts.geoip_auto = !no_geoip;
-  std::string err;
   if (!s.paths_from.empty() && !read_paths_file(s.paths_from, &paths, &err)) {
     fmt::print(stderr, "ndrscan: error: {}\n", err);
     return kExitUsage;

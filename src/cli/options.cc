@@ -29,6 +29,9 @@ Output
   --color WHEN      auto (default: only on a terminal), always or never;
                     NO_COLOR in the environment turns auto off
   --no-color        same as --color never
+  --explain         show how the likely causes were scored: every cause
+                    that matched, each condition and signal with a check
+                    mark (docs/catalogue.md)
 
 Site (what is on-premises for you; see docs/profile.md)
   --profile FILE    site profile (TOML): own IP ranges and hosts, accepted
@@ -42,13 +45,33 @@ Network data
                     /var/lib/ndrscan, /usr/share/GeoIP, /var/lib/GeoIP)
   --no-geoip        no ASN/country enrichment
 
+Pasted text
+  --paste           repair the input as text pasted from a mail client, a
+                    web page or a ticket even when it reads as a message
+                    (default: only when it does not)
+  --no-paste        never repair the input as a paste
+
 Limits and data
   --max-size BYTES  refuse inputs larger than this (default 67108864)
   --knowledge DIR   read knowledge data from DIR instead of the installed
                     copy (also $NDRSCAN_KNOWLEDGE)
+  --no-config       ignore config.toml and profile.toml in
+                    $XDG_CONFIG_HOME/ndrscan and /etc/ndrscan (docs/config.md)
 
   -h, --help        this text
   -V, --version     program version and knowledge data dates
+
+Commands (each has its own --help)
+  scan PATH...      many bounces: mboxes, maildirs, folders, gzip, streams
+  summary merge SUMMARY.json...
+                    add up the --summary-json files of several scans
+  profile check [FILE]
+                    validate a site profile (default: the configured one)
+  explain STATUS|CAUSE-ID|TEXT
+                    what a status means and the catalogue's causes for it,
+                    one cause entry, or a server line scored (offline)
+  catalogue lint|dump
+                    check the cause catalogue, or print it back as TOML
 
 Exit status
   0  every input was analysed
@@ -71,6 +94,7 @@ bool parse_options(int argc, const char* const* argv, Options* opts, std::string
   desc.add_options()
       ("help,h", po::bool_switch(&opts->help))
       ("version,V", po::bool_switch(&opts->version))
+      ("explain", po::bool_switch(&opts->explain))  // cause scoring (src/catalogue)
       ("json", "JSON output")
       ("format", po::value<std::string>(&format))
       ("pretty", po::bool_switch(&opts->pretty))
@@ -84,6 +108,9 @@ bool parse_options(int argc, const char* const* argv, Options* opts, std::string
       ("domain", po::value<std::vector<std::string>>(&opts->domains)->composing())
       ("geoip-db", po::value<std::vector<std::string>>(&opts->geoip_dbs)->composing())
       ("no-geoip", po::bool_switch(&opts->no_geoip))
+      ("paste", po::bool_switch(&opts->paste))
+      ("no-paste", po::bool_switch(&opts->no_paste))
+      ("no-config", po::bool_switch(&opts->no_config))
       ("input", po::value<std::vector<std::string>>(&opts->inputs));
   po::positional_options_description pos;
   pos.add("input", -1);
@@ -93,6 +120,8 @@ bool parse_options(int argc, const char* const* argv, Options* opts, std::string
     po::notify(vm);
     if (vm.count("json")) format = "json";
     if (vm.count("no-color")) color = "never";
+    for (const auto& [name, value] : vm)  // what config.toml must not override
+      if (!value.defaulted()) opts->given.insert(name);
   } catch (const po::error& e) {
     *error = e.what();
     return false;
@@ -108,6 +137,10 @@ bool parse_options(int argc, const char* const* argv, Options* opts, std::string
   else if (color == "never") opts->color = Color::kNever;
   else {
     *error = fmt::format("unknown --color '{}' (use auto, always or never)", color);
+    return false;
+  }
+  if (opts->paste && opts->no_paste) {
+    *error = "--paste and --no-paste exclude each other";
     return false;
   }
   if (opts->max_size == 0) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,14 @@ struct Options {
   std::string profile;
   std::vector<std::string> onprem, domains, geoip_dbs;
   bool no_geoip = false;
+  bool paste = false;               ///< --paste: always repair the input as a paste
+  bool no_paste = false;            ///< --no-paste: never repair it
   std::size_t max_size = 64u << 20;
   bool help = false;
   bool version = false;
+  bool explain = false;             ///< --explain: the whole cause scoring in the text report
+  bool no_config = false;           ///< --no-config: skip config.toml and profile.toml
+  std::set<std::string> given;      ///< long options on the command line (config.toml fills the rest)
 };
 
 /// parse_options - false with a one-line message in *error on bad usage.

@@ -13,6 +13,7 @@
 #include "parsers/rfc3464/dsn_fields.h"
 #include "parsers/rfc5322/date.h"
 #include "parsers/rfc5322/received.h"
+#include "src/catalogue/matcher.h"
 #include "src/classify/detections.h"
 #include "src/classify/hop_classifier.h"
 #include "src/util/strings.h"
@@ -24,14 +25,16 @@ using util::iequals;
 
 /// looks_binary - NUL bytes or mostly control characters in the first 8 KiB.
 bool looks_binary(std::string_view b) {
+  // A stray NUL in a real message (seen in the wild) must not lose it:
+  // binary means many NULs or mostly control characters.
   std::string_view head = b.substr(0, 8192);
-  std::size_t ctrl = 0;
+  std::size_t ctrl = 0, nul = 0;
   for (char ch : head) {
     unsigned char c = static_cast<unsigned char>(ch);
-    if (c == 0) return true;
+    if (c == 0) ++nul;
     if (c < 32 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) ++ctrl;
   }
-  return ctrl * 10 > head.size();
+  return nul > 8 || nul * 100 > head.size() || ctrl * 10 > head.size();
 }
 
 /// skip_preamble - skip leading blank lines and an mbox "From " line.
@@ -240,9 +243,13 @@ std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderFi
                           const std::string& report_type) {
   bool failed = false, delayed = false, delivered = false;
   for (const auto& r : a.recipients) {
-    if (r.action == "failed") failed = true;
-    else if (r.action == "delayed") delayed = true;
-    else if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") delivered = true;
+    // a block without Action (a Sieve reject's MDN, a pasted DSN) counts by
+    // the class of its status, and as failed when it has none
+    std::string_view action = r.action;
+    if (action.empty()) action = r.status.empty() || r.status[0] == '5' ? "failed" : r.status[0] == '4' ? "delayed" : "delivered";
+    if (action == "failed") failed = true;
+    else if (action == "delayed") delayed = true;
+    else if (action == "delivered" || action == "relayed" || action == "expanded") delivered = true;
   }
   // Challenge/response systems (Boxbe, SpamArrest, Mailblocks) send
   // DSN-shaped "please confirm" messages: not a delivery failure.
@@ -250,7 +257,13 @@ std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderFi
   bool challenge = has_field(fields, "X-Boxbe-Screen") || has_field(fields, "X-Boxbe-Message-ID") ||
                    has_field(fields, "X-SpamArrest-Challenge") || util::ifind(subj, "please confirm") != std::string_view::npos ||
                    util::ifind(subj, "verify your email") != std::string_view::npos ||
-                   util::ifind(subj, "awaiting your approval") != std::string_view::npos;
+                   util::ifind(subj, "awaiting your approval") != std::string_view::npos ||
+                   // Boxbe's DSN-shaped notice (BounceParser boxbe-cr): From noreply@boxbe.com,
+                   // "Diagnostic-Code: X-Boxbe-Notice; Sender not pre-approved."
+                   has_field(fields, "From", "@boxbe.com") ||
+                   std::any_of(a.recipients.begin(), a.recipients.end(), [](const Recipient& r) {
+                     return util::ifind(r.diagnostic_type, "boxbe") != std::string_view::npos;
+                   });
   if (challenge && !failed) return "challenge-response";
   if (failed) return "bounce";
   if (delayed) return "delay";
@@ -479,19 +492,6 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
       return true;
     }
   }
-  // Why: each recipient's reason (Sisimai's vocabulary), hard or soft, and a
-  // status inferred from the text when the bounce carried none.
-  for (auto& r : out->recipients) {
-    reason::ReasonResult rr = reason::classify(r, out->dialect, knowledge.reasons);
-    r.reason = std::move(rr.reason);
-    r.hard = rr.hard;
-    r.reason_evidence = std::move(rr.evidence);
-    if (r.status.empty() && !rr.status.empty()) {
-      r.status = std::move(rr.status);
-      r.status_inferred = true;
-    }
-    if (r.status_text.empty()) r.status_text = knowledge.status_codes.meaning(r.status);
-  }
   // Where: every hop placed on a network, the route, and who refused.
   classify::HopClassifier classifier(knowledge.networks, knowledge.geo.get());
   classifier.classify_hops(&out->hops, top_fields);
@@ -502,6 +502,26 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
   }
   out->kind = classify_kind(*out, top_fields, report_type);
   out->rejected_by = classify::locate_rejection(*out, classifier);
+  // Why: each recipient's reason (Sisimai's vocabulary), hard or soft, and a
+  // status inferred from the text when the bounce carried none. The refusing
+  // host (when not merely the Reporting-MTA) and the bounce's own text let
+  // host-specific rules and the SMTP command named in the notification count.
+  {
+    std::string_view rhost;
+    if (out->rejected_by && out->rejected_by->source != "Reporting-MTA") rhost = out->rejected_by->host;
+    const std::string_view context = reason::bounce_context(bytes);
+    for (auto& r : out->recipients) {
+      reason::ReasonResult rr = reason::classify(r, out->dialect, knowledge.reasons, rhost, context);
+      r.reason = std::move(rr.reason);
+      r.hard = rr.hard;
+      r.reason_evidence = std::move(rr.evidence);
+      if (r.status.empty() && !rr.status.empty()) {
+        r.status = std::move(rr.status);
+        r.status_inferred = true;
+      }
+      if (r.status_text.empty()) r.status_text = knowledge.status_codes.meaning(r.status);
+    }
+  }
   classify::detect_route_findings(out->hops, "bounce", knowledge.profile, knowledge.networks, &out->findings);
   if (out->original)
     classify::detect_route_findings(out->original->hops, "original", knowledge.profile, knowledge.networks,
@@ -511,6 +531,8 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
   if (out->original)
     decode_headers(original_fields, knowledge, &out->original->microsoft, &out->original->authentication,
                    &out->original->hops);
+  // Likely causes from the cause catalogue (src/catalogue/matcher.h).
+  catalogue::rank(*out, knowledge);
   return true;
 }
 

@@ -159,6 +159,12 @@ bool load_knowledge(const std::string& dir, const KnowledgeOptions& opts, Knowle
   }
   if (!classify::apply_profile(k->profile, &k->networks, err)) return false;
   k->networks.build();
+  // Cause catalogue (src/catalogue): after the reason and network tables it
+  // validates against; an empty or missing causes/ directory is an empty catalogue.
+  if (opts.load_causes &&
+      !k->causes.load((fs::path(dir) / "causes").string(), catalogue::LoadContext{&k->reasons, &k->networks}, err))
+    return false;
+  k->causes.set_site(catalogue::build_site_facts(k->profile, k->networks));
   // MaxMind-format databases: explicit ones must open; defaults are best effort.
   auto geo = std::make_unique<classify::GeoIp>();
   for (const auto& path : opts.geoip_dbs)

@@ -24,6 +24,7 @@
 #include "src/classify/geoip.h"
 #include "src/classify/network_tables.h"
 #include "src/classify/site_profile.h"
+#include "src/catalogue/catalogue.h"  // cause catalogue (knowledge/causes)
 
 namespace ndrscan {
 
@@ -50,6 +51,7 @@ struct KnowledgeOptions {
   std::vector<std::string> domains;        ///< --domain D
   std::vector<std::string> geoip_dbs;      ///< --geoip-db FILE (explicit: must open)
   bool geoip_auto = true;                  ///< also look in the usual directories
+  bool load_causes = true;                 ///< cause catalogue; `catalogue lint` loads it itself
 };
 
 /// All knowledge tables, loaded once and then shared read-only.
@@ -61,6 +63,7 @@ struct Knowledge {
   reason::ReasonTables reasons;
   classify::SiteProfile profile;
   std::unique_ptr<classify::GeoIp> geo;  ///< null when no database was found
+  catalogue::Catalogue causes;           ///< knowledge/causes/*.toml (empty when the directory is empty or missing)
 };
 
 /// find_knowledge_dir - the first existing candidate; empty if none.

@@ -114,6 +114,7 @@ struct Recipient {
   std::string reason_evidence;     ///< what decided the reason
   std::string cause;               ///< top cause id from the catalogue ("" when none)
   std::string remote_mta;          ///< Remote-MTA host without its type
+  std::string command;             ///< SMTP command the failure answered ("RCPT", "DATA", ...), "" when not written
   std::string last_attempt_date;   ///< ISO 8601 UTC, or raw text when unparsable
   std::string will_retry_until;    ///< ISO 8601 UTC, or raw text when unparsable
   std::vector<std::pair<std::string, std::string>> fields;  ///< every field as written
@@ -136,6 +137,26 @@ struct OriginalMessage {
   bool headers_only = false;  ///< text/rfc822-headers: no body came back
   std::shared_ptr<microsoft::MsHeaders> microsoft;          ///< null when no Microsoft header
   std::shared_ptr<microsoft::AuthFindings> authentication;  ///< null when no authentication header
+};
+
+// --- cause catalogue (src/catalogue, knowledge/causes/SCHEMA.md) ---------
+/// One remediation step of a cause.
+struct Step {
+  std::string text;     ///< what to do
+  std::string shell;    ///< where: "Exchange Management Shell", "DNS", ... ("" if none)
+  std::string command;  ///< a copyable command ("" if none)
+};
+
+/// A catalogue cause that matched, ranked (src/catalogue/matcher.h).
+struct CauseMatch {
+  std::string id, title, reason;        ///< from the catalogue entry
+  int rank = 0;                         ///< 1 = most likely
+  int score = 0;                        ///< weight + points of the signals that held
+  std::vector<std::string> evidence;    ///< the entry's evidence template filled in, then each held signal's why
+  std::vector<Step> steps;              ///< ordered remediation
+  std::vector<std::string> refs;        ///< documentation references
+  std::vector<std::string> explain;     ///< one ✓/✗ line per condition and signal, then the score (--explain)
+  std::vector<std::string> recipients;  ///< addresses it applies to (Analysis::causes only)
 };
 
 /// Everything ndrscan found in one message.
@@ -163,6 +184,7 @@ struct Analysis {
   std::vector<Finding> findings;  ///< route-level detections over both chains
   std::shared_ptr<microsoft::MsHeaders> microsoft;          ///< decoded Microsoft headers, null if none
   std::shared_ptr<microsoft::AuthFindings> authentication;  ///< authentication results, null if none
+  std::vector<CauseMatch> causes;  ///< ranked over the failed/delayed recipients (best score per cause)
 };
 
 }  // namespace ndrscan

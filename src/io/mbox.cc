@@ -29,29 +29,50 @@ bool is_from_line(std::string_view line) {
   return time || year;
 }
 
+namespace {
+
+/// line_end - end of the line starting at `pos`: the first CR or LF (a file
+/// may use LF, CRLF or CR-only line endings), or data.size().
+std::size_t line_end(std::string_view data, std::size_t pos) {
+  std::size_t e = data.find_first_of("\r\n", pos);
+  return e == std::string_view::npos ? data.size() : e;
+}
+
+/// after_line - start of the line after the one ending at `end`.
+std::size_t after_line(std::string_view data, std::size_t end) {
+  if (end >= data.size()) return data.size();
+  if (data[end] == '\r' && end + 1 < data.size() && data[end + 1] == '\n') return end + 2;
+  return end + 1;
+}
+
+/// after_blank_line - `pos` follows an empty line: "\n\n", "\n\r\n" or
+/// (CR-only files) "\r\r".
+bool after_blank_line(std::string_view data, std::size_t pos) {
+  if (pos < 2) return false;
+  if (data[pos - 1] == '\n')
+    return data[pos - 2] == '\n' || (data[pos - 2] == '\r' && pos >= 3 && data[pos - 3] == '\n');
+  return data[pos - 1] == '\r' && data[pos - 2] == '\r';
+}
+
+}  // namespace
+
 bool looks_like_mbox(std::string_view data) {
-  std::size_t nl = data.find('\n');
-  std::string_view first = data.substr(0, nl);
-  if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
-  return is_from_line(first);
+  return is_from_line(data.substr(0, line_end(data, 0)));
 }
 
 std::size_t next_separator(std::string_view data, std::size_t from) {
   std::size_t pos = from;
   while (pos < data.size()) {
-    // candidate: "From " at pos, where pos is 0 or follows "\n\n" / "\n\r\n"
+    // candidate: "From " at pos, where pos is 0 or follows an empty line
     bool at_start = pos == 0;
-    bool after_blank = pos >= 2 && data[pos - 1] == '\n' &&
-                       (data[pos - 2] == '\n' || (data[pos - 2] == '\r' && pos >= 3 && data[pos - 3] == '\n'));
-    if ((at_start || after_blank) && data.compare(pos, 5, "From ") == 0) {
-      std::size_t nl = data.find('\n', pos);
-      std::string_view line = data.substr(pos, (nl == std::string_view::npos ? data.size() : nl) - pos);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (is_from_line(line)) return pos;
+    if ((at_start || after_blank_line(data, pos)) && data.compare(pos, 5, "From ") == 0) {
+      if (is_from_line(data.substr(pos, line_end(data, pos) - pos))) return pos;
     }
-    // jump to the next "\nFrom " with memmem-like scanning
+    // jump to the next "\nFrom " (or "\rFrom " in a CR-only file) with memmem-like scanning
     const char* base = data.data();
-    const char* hit = static_cast<const char*>(memmem(base + pos + 1, data.size() - (pos + 1), "\nFrom ", 6));
+    const char* lf = static_cast<const char*>(memmem(base + pos + 1, data.size() - (pos + 1), "\nFrom ", 6));
+    const char* cr = static_cast<const char*>(memmem(base + pos + 1, data.size() - (pos + 1), "\rFrom ", 6));
+    const char* hit = !lf ? cr : !cr ? lf : (lf < cr ? lf : cr);
     if (!hit) return std::string_view::npos;
     pos = static_cast<std::size_t>(hit - base) + 1;
   }
@@ -62,15 +83,14 @@ std::vector<MboxSpan> split_mbox(std::string_view data) {
   std::vector<MboxSpan> out;
   std::size_t sep = next_separator(data, 0);
   while (sep != std::string_view::npos) {
-    std::size_t nl = data.find('\n', sep);
-    std::size_t begin = nl == std::string_view::npos ? data.size() : nl + 1;
+    std::size_t begin = after_line(data, line_end(data, sep));
     std::size_t next = begin < data.size() ? next_separator(data, begin) : std::string_view::npos;
     std::size_t end = next == std::string_view::npos ? data.size() : next;
     // the blank line before the next separator belongs to the mbox format
     std::size_t trimmed = end;
     if (next != std::string_view::npos) {
       if (trimmed > begin && data[trimmed - 1] == '\n') --trimmed;
-      if (trimmed > begin && data[trimmed - 1] == '\r') --trimmed;
+      if (trimmed > begin && data[trimmed - 1] == '\r') --trimmed;  // CRLF, or the CR of a CR-only file
     }
     out.push_back({sep, begin, trimmed});
     sep = next;

@@ -181,9 +181,11 @@ Json recipient_json(const Recipient& r) {
   j["diagnostic"] = str(r.diagnostic);
   j["diagnostic_type"] = str(r.diagnostic_type);
   j["remote_mta"] = str(r.remote_mta);
+  j["command"] = str(r.command);
   j["reason"] = str(r.reason);
   j["hard"] = r.hard ? Json(*r.hard) : Json(nullptr);
   j["reason_evidence"] = str(r.reason_evidence);
+  j["cause"] = str(r.cause);  // top cause id (src/catalogue)
   j["last_attempt_date"] = str(r.last_attempt_date);
   j["will_retry_until"] = str(r.will_retry_until);
   j["fields"] = fields_json(r.fields);
@@ -257,6 +259,23 @@ std::string to_json(const Analysis& a, int indent) {
   } else {
     j["rejected_by"] = nullptr;
   }
+  // Likely causes from the cause catalogue (src/catalogue, docs/catalogue.md).
+  Json causes = Json::array();
+  for (const auto& c : a.causes) {
+    Json steps = Json::array();
+    for (const auto& s : c.steps)
+      steps.push_back(Json{{"text", rfc2047::sanitize_utf8(s.text)}, {"shell", str(s.shell)}, {"command", str(s.command)}});
+    causes.push_back(Json{{"id", c.id},
+                          {"title", rfc2047::sanitize_utf8(c.title)},
+                          {"reason", str(c.reason)},
+                          {"rank", c.rank},
+                          {"score", c.score},
+                          {"evidence", strings_json(c.evidence)},
+                          {"steps", std::move(steps)},
+                          {"refs", strings_json(c.refs)},
+                          {"recipients", strings_json(c.recipients)}});
+  }
+  j["causes"] = std::move(causes);
   Json findings = Json::array();
   for (const auto& f : a.findings)
     findings.push_back(Json{{"id", f.id},

@@ -226,6 +226,54 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
     }
   }
 
+  // Likely causes (src/catalogue): the top 3 with their evidence, then the
+  // steps of the top cause; --explain adds the whole scoring.
+  if (!a.causes.empty()) {
+    out += "\n" + st.bold("Likely causes") + "\n";
+    std::size_t shown = std::min<std::size_t>(3, a.causes.size());
+    for (std::size_t i = 0; i < shown; ++i) {
+      const CauseMatch& c = a.causes[i];
+      std::string head;
+      wrap_text(&head, fmt::format("{}. {}  (score {})", c.rank, c.title, c.score), "     ", width);
+      if (head.size() > 5) head.replace(0, 5, "  ");
+      out += head;
+      out += "     " + st.dim(c.id) + "\n";
+      for (const auto& e : c.evidence) wrap_hanging(&out, "     ", "- ", e, width);
+    }
+    if (a.causes.size() > shown)
+      out += fmt::format("  ({} more: --explain lists them)\n", a.causes.size() - shown);
+    const CauseMatch& top = a.causes.front();
+    if (!top.steps.empty()) {
+      out += "  " + st.bold("What to do") + " (" + top.id + ")\n";
+      for (std::size_t i = 0; i < top.steps.size(); ++i) {
+        const Step& s = top.steps[i];
+        wrap_hanging(&out, "  ", fmt::format("{:>2}. ", i + 1), s.text, width);
+        if (!s.shell.empty()) out += "      " + st.dim("[" + clean(s.shell) + "]") + "\n";
+        // a command is never wrapped, so it copies whole; "$ " marks it
+        if (!s.command.empty()) out += "      $ " + st.cyan(clean(s.command)) + "\n";
+      }
+    }
+    if (!top.refs.empty()) {
+      out += "  References\n";
+      for (const auto& r : top.refs) wrap_text(&out, r, "    ", width);
+    }
+    if (opts.explain) {
+      out += "\n" + st.bold("Cause scoring (--explain)") + "\n";
+      for (const auto& c : a.causes) {
+        out += fmt::format("  {}. {}  score {}\n", c.rank, st.bold(c.id), c.score);
+        if (!c.recipients.empty()) wrap_text(&out, "recipients: " + fmt::format("{}", fmt::join(c.recipients, ", ")), "     ", width);
+        for (const auto& e : c.explain) {
+          // "✓ match status [...]: ..." -> continuation lines align after the one-column mark
+          std::size_t sp = e.find(' ');
+          std::string body;
+          wrap_text(&body, sp == std::string::npos ? e : e.substr(sp + 1), "       ", width);
+          if (sp != std::string::npos && body.size() >= 7) body.replace(0, 7, "     " + e.substr(0, sp + 1));
+          out += body;
+        }
+      }
+    }
+  }
+
   if (!a.hops.empty()) {
     out += "\n" + st.bold(fmt::format("Route of this message ({} hop{}, oldest first)", a.hops.size(),
                                       a.hops.size() == 1 ? "" : "s")) + "\n";

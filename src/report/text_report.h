@@ -20,6 +20,7 @@ namespace ndrscan::report {
 struct TextOptions {
   bool color = false;
   int width = 80;
+  bool explain = false;  ///< --explain: every matched cause with its ✓/✗ conditions and signals
 };
 
 /// render_text - the whole report for one message.

@@ -66,12 +66,12 @@ TEST_CASE("dialect exim: one recipient per layout", "[dialect][exim]") {
        "    SMTP error from remote mail server after RCPT TO:<ana@example.org>: host mx4.example.org "
        "[192.0.2.4]: 550 5.2.1 Mailbox disabled\n",
        {"ana@example.org", "failed", "5.2.1", "550", "mx4.example.org"}},
-      {"reply without enhanced status: status left empty",
+      {"reply without enhanced status: the reply's class",
        "  ana@example.org\n"
        "    host mx.example.org [192.0.2.1]\n"
        "    SMTP error from remote mail server after end of data:\n"
        "    550 Rejected\n",
-       {"ana@example.org", "failed", "", "550", "mx.example.org"}},
+       {"ana@example.org", "failed", "5.0.0", "550", "mx.example.org"}},
       {"multi-line reply",
        "  ana@example.org\n"
        "    host mx.example.org [192.0.2.1]\n"
@@ -82,17 +82,17 @@ TEST_CASE("dialect exim: one recipient per layout", "[dialect][exim]") {
       {"local error, no SMTP",
        "  ana@example.org\n"
        "    an MX or SRV record indicated no SMTP service\n",
-       {"ana@example.org", "failed", "", "", ""}},
+       {"ana@example.org", "failed", "5.0.0", "", ""}},  // no code: a permanent error's class
       {"MXLogic: reply on the address line",
        "  <ana@example.org>: 550 5.1.1 <ana@example.org>: Recipient address rejected\n",
        {"ana@example.org", "failed", "5.1.1", "550", ""}},
       {"malformed address: the one in brackets",
        "  ana@example.org <bo@example.net>: malformed address: <bo@example.net> may not follow ana@example.org\n",
-       {"bo@example.net", "failed", "", "", ""}},
+       {"bo@example.net", "failed", "5.0.0", "", ""}},
       {"undisclosed address generated from an alias",
        "  an undisclosed address\n"
        "    (generated from ana@example.org)\n",
-       {"ana@example.org", "failed", "", "", ""}},
+       {"ana@example.org", "failed", "5.0.0", "", ""}},
       {"GMX: quoted address, unindented diagnostic",
        "\"ana@example.org\":\n"
        "SMTP error from remote server after RCPT command:\n"

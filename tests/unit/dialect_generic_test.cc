@@ -135,7 +135,18 @@ TEST_CASE("dialect generic: X-Failed-Recipients", "[dialect][generic]") {
     REQUIRE(f.recipients.size() == 2);
     CHECK(f.recipients[1].address == "bo@example.org");
     CHECK(f.recipients[1].diagnostic.empty());
-    CHECK(f.recipients[1].status.empty());
+    CHECK(f.recipients[1].status == "5.0.0");  // no code: the class of a failed address
+  }
+  SECTION("no code and a delay subject: 4.0.0") {
+    auto h = xfr("ana@example.org");
+    BounceText b;
+    b.headers = &h;
+    b.subject = "Warning: message delayed";
+    DialectFacts f;
+    REQUIRE(failed_recipients_parse(b, &f));
+    REQUIRE(f.recipients.size() == 1);
+    CHECK(f.recipients[0].action == "delayed");
+    CHECK(f.recipients[0].status == "4.0.0");
   }
   SECTION("no header, empty header") {
     BounceText b;

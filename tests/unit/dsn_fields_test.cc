@@ -41,6 +41,7 @@ TEST_CASE("dsn: per-message and per-recipient blocks", "[dsn]") {
   CHECK(bob.diagnostic_type == "smtp");
   CHECK(bob.diagnostic == "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table");
   CHECK(bob.remote_mta == "mx.example.org");
+  CHECK(bob.command.empty());  // the diagnostic names no SMTP command
   const auto& carol = ds.recipients[1];
   CHECK(carol.address == "carol@example.org");
   CHECK(carol.action == "delayed");
@@ -106,4 +107,50 @@ TEST_CASE("dsn: most specific status of the same class", "[dsn]") {
   CHECK(most_specific_status("4.0.0", "5.1.1") == "4.0.0");  // classes disagree: keep Status
   CHECK(most_specific_status("", "5.1.1") == "5.1.1");
   CHECK(most_specific_status("5.2.2", "") == "5.2.2");
+}
+
+TEST_CASE("dsn: pre-RFC 3464 Action words failure/error mean failed", "[dsn]") {
+  // shape of flufl.bounce dsn_03 ("Action: failure") and dsn_18 ("Action: error")
+  for (const char* word : {"failure", "error", "Failure"}) {
+    std::vector<Diagnostic> d;
+    auto ds = parse_delivery_status(std::string("Reporting-MTA: dns; mx.example.be\n\nFinal-Recipient: rfc822; ana@example.be\n"
+                                                "Action: ") + word + "\nStatus: 5.0.0\n",
+                                    &d);
+    REQUIRE(ds.recipients.size() == 1);
+    CHECK(ds.recipients[0].action == "failed");
+  }
+}
+
+TEST_CASE("dsn: a pipe command or an empty local part is no recipient address", "[dsn]") {
+  // shapes of sisimai lhost-exim-44 (Exim pipe) and lhost-sendmail-15 ("@host")
+  for (const char* fr : {"rfc822;|/usr/local/bin/prog ana@example.com /home/ana/.prog", "RFC822; @mx.example.org"}) {
+    auto ds = parse_delivery_status(std::string("Reporting-MTA: dns; mx.example.com\n\nFinal-Recipient: ") + fr +
+                                        "\nAction: failed\nStatus: 5.0.0\n",
+                                    nullptr);
+    CHECK(ds.recipients.empty());  // no recipient: the dialects read the text
+  }
+  auto ds = parse_delivery_status("Final-Recipient: rfc822; ana@example.com\nAction: failed\nStatus: 5.0.0\n", nullptr);
+  REQUIRE(ds.recipients.size() == 1);
+  CHECK(ds.recipients[0].address == "ana@example.com");
+}
+
+TEST_CASE("dsn: the SMTP command named by the diagnostic", "[dsn]") {
+  const char* body =
+      "Reporting-MTA: dns; mx.example.net\n"
+      "\n"
+      "Final-Recipient: rfc822; dan@example.org\n"
+      "Action: failed\n"
+      "Status: 5.0.0\n"
+      "Diagnostic-Code: smtp; 550 <dan@example.org>: User unknown (in reply to RCPT TO\n"
+      "    command)\n"
+      "\n"
+      "Final-Recipient: rfc822; eve@example.org\n"
+      "Action: failed\n"
+      "Status: 5.0.0\n"
+      "Diagnostic-Code: smtp; SMTP error from remote mail server after end of data: 554 rejected\n";
+  std::vector<Diagnostic> d;
+  auto ds = parse_delivery_status(body, &d);
+  REQUIRE(ds.recipients.size() == 2);
+  CHECK(ds.recipients[0].command == "RCPT");
+  CHECK(ds.recipients[1].command == "DATA");
 }

@@ -58,3 +58,18 @@ TEST_CASE("mbox: From_ line shapes", "[mbox]") {
   CHECK_FALSE(is_from_line("From"));
   CHECK_FALSE(is_from_line("From  Tue Nov 12 09:15:02 2024"));
 }
+
+TEST_CASE("mbox: CR-only line endings (old Mac files)", "[mbox]") {
+  // shape of sisimai maildir/mac/*.eml: a From_ line and CR line endings only
+  std::string one = "From MAILER-DAEMON Thu Apr 29 23:34:45 2010\rFrom: Postmaster <postmaster@example.jp>\r"
+                    "Subject: Mail System Error\r\rbody\r";
+  CHECK(looks_like_mbox(one));
+  auto m = messages(one);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].find("From: Postmaster") == 0);
+  std::string two = one + "\rFrom a@example.com  Fri Apr 30 10:00:00 2010\rSubject: two\r\rx\r";
+  m = messages(two);
+  REQUIRE(m.size() == 2);
+  CHECK(m[0] == "From: Postmaster <postmaster@example.jp>\rSubject: Mail System Error\r\rbody\r");
+  CHECK(m[1].find("Subject: two") == 0);
+}

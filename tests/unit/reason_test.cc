@@ -113,7 +113,7 @@ TEST_CASE("reason: table-driven decisions") {
        "5.2.1"},
       {"", "421", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user "
                   "complaints",
-       "failed", "rejected", false, "4.7.0"},
+       "failed", "badreputation", false, "4.7.1"},  // Yahoo's own reading needs a *.yahoodns.net host (below)
       {"", "421", "421 4.2.0 Service refuse. OFR005_505 [505]", "failed", "systemerror", false, "4.3.0"},
       {"", "530", "530 5.7.10 STARTTLS is required to send mail", "failed", "failedstarttls", false, "5.7.10"},
       // notaccept: hard unless 4xx
@@ -184,6 +184,54 @@ TEST_CASE("reason: dialect, command and diagnostic type inputs") {
   CHECK(ndrscan::reason::infer_command("host x said: 550 no (in reply to rcpt to command)") == "RCPT");
   CHECK(ndrscan::reason::infer_command("smtp error from remote mail server after end of data: 550") == "DATA");
   CHECK(ndrscan::reason::infer_command("550 nothing here").empty());
+}
+
+TEST_CASE("reason: remote host, bounce text and status written in the diagnostic") {
+  // vendor.tsv rhost= rows: Yahoo's reading only for Yahoo's hosts.
+  Input y;
+  y.reply_code = "421";
+  y.diagnostic = "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints";
+  y.action = "failed";
+  y.rhost = "mta7.am0.yahoodns.net";
+  CHECK(classify(y, tables()).reason == "rejected");
+  y.rhost = "mx.example.net";
+  CHECK(classify(y, tables()).reason == "badreputation");
+  // the recipient's domain also matches rhost= (Google Groups, no text at all)
+  Input g;
+  g.action = "failed";
+  g.recipient = "list@googlegroups.com";
+  CHECK(classify(g, tables()).reason == "rejected");
+  // the SMTP command is read from the bounce text when the diagnostic has none
+  Input u;
+  u.status = "5.0.0";
+  u.reply_code = "550";
+  u.diagnostic = "550 <bob@example.org>: User unknown";
+  u.action = "failed";
+  u.recipient = "bob@example.org";
+  CHECK(classify(u, tables()).reason == "filtered");
+  u.context = "<bob@example.org>: host mx.example.org[192.0.2.1] said: 550 <bob@example.org>: User\n"
+              "    unknown (in reply to RCPT TO\n    command)\n";
+  auto ur = classify(u, tables());
+  CHECK(ur.reason == "userunknown");
+  CHECK(ur.evidence.find("command RCPT") != std::string::npos);
+  // an empty diagnostic: the bounce text's paragraph naming the recipient
+  Input e;
+  e.status = "5.0.0";
+  e.action = "failed";
+  e.recipient = "carol@example.net";
+  e.context = "Hi!\n\ncarol@example.net: 550 5.7.25 <carol@example.net>: Reverse DNS validation failed\n\nBelow\n";
+  CHECK(classify(e, tables()).reason == "requireptr");
+  // a status in the diagnostic overrides the Status field (Sisimai)
+  CHECK(classify("5.1.1", "552", "552 5.2.2 Over quota", "failed", "", tables()).reason == "mailboxfull");
+  // multi-line replies: "rate that 550-5.2.1 prevents" reads "rate that prevents"
+  CHECK(classify("5.2.1", "550",
+                 "550-5.2.1 The user you are trying to contact is receiving mail at a rate that 550-5.2.1 prevents "
+                 "additional messages from being delivered. 550 5.2.1 https://support.google.com/mail/",
+                 "failed", "", tables())
+            .reason == "speeding");
+  const std::string msg =
+      "From: MAILER-DAEMON\n\nbody\n--b\nContent-Type: message/rfc822\n\nSubject: after RCPT TO\n";
+  CHECK(ndrscan::reason::bounce_context(msg).find("after RCPT TO") == std::string_view::npos);
 }
 
 TEST_CASE("reason: hostile input") {
