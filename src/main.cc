@@ -16,6 +16,7 @@
 #include "src/io/input.h"
 #include "src/io/mbox.h"
 #include "src/report/json_report.h"
+#include "src/report/sisimai_report.h"
 #include "src/report/text_report.h"
 #include "src/web/server.h"
 
@@ -142,6 +143,7 @@ int main(int argc, char** argv) {
   topts.color = use_color(opts.color);
   topts.explain = opts.explain;  // cause scoring (src/catalogue)
   int failed = 0;
+  std::vector<std::string> sisimai;  // --format sisimai: one array for the whole run
   bool first = true;
   std::string bytes;
   for (const auto& in : opts.inputs) {
@@ -173,7 +175,9 @@ int main(int argc, char** argv) {
         continue;
       }
       if (many) a.source = fmt::format("{}@{}", a.source, span.offset);
-      if (opts.format == cli::Format::kJson) {
+      if (opts.format == cli::Format::kSisimai) {
+        for (auto& rec : report::sisimai_records(a)) sisimai.push_back(std::move(rec));
+      } else if (opts.format == cli::Format::kJson) {
         if (many) a.source = in == "-" ? "-" : in;
         fmt::print("{}\n", report::to_json(a, opts.pretty ? 2 : -1));
       } else {
@@ -183,6 +187,11 @@ int main(int argc, char** argv) {
       first = false;
       std::fflush(stdout);
     }
+  }
+  if (opts.format == cli::Format::kSisimai) {
+    fmt::print("[");
+    for (std::size_t i = 0; i < sisimai.size(); ++i) fmt::print("{}{}", i ? ",\n" : "\n", sisimai[i]);
+    fmt::print("{}]\n", sisimai.empty() ? "" : "\n");
   }
   return failed ? kExitSomeFailed : kExitOk;
 }

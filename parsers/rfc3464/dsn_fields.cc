@@ -190,7 +190,14 @@ DeliveryStatus parse_delivery_status(std::string_view body, std::vector<Diagnost
       else if (iequals(n, "Original-Recipient")) r.original_recipient = clean_address(strip_type(f.value));
       else if (iequals(n, "Action")) r.action = canonical_action(f.value);
       else if (iequals(n, "Status")) r.dsn_status.assign(trim(f.value));
-      else if (iequals(n, "Remote-MTA")) r.remote_mta = strip_type(f.value);
+      else if (iequals(n, "Remote-MTA")) {
+        // "dns; aspmx.l.google.com. (64.233.184.26, the server for the domain example.net.)"
+        std::string v = strip_type(f.value);
+        std::size_t cut = v.find_first_of(" \t(");
+        if (cut != std::string::npos && cut > 0) v.resize(cut);
+        while (v.size() > 1 && v.back() == '.') v.pop_back();
+        r.remote_mta = std::move(v);
+      }
       else if (iequals(n, "Diagnostic-Code")) r.diagnostic = strip_type(f.value, &r.diagnostic_type);
       else if (iequals(n, "Last-Attempt-Date")) r.last_attempt_date = iso_or_raw(f.value);
       else if (iequals(n, "Will-Retry-Until")) r.will_retry_until = iso_or_raw(f.value);

@@ -206,11 +206,31 @@ void Engine::read_mapped(int idx) {
   // An mbox: views into the mapping, chunk by chunk; pages are released
   // behind the writer.
   flush_current();
-  std::size_t sep = io::next_separator(data, 0);
+  // next_bounded - the next separator after `begin`, searched in 64 MB
+  // windows; once the message is known to be over --max-size, the pages
+  // already scanned are released (it will not be analysed), so one giant
+  // message cannot pull a whole file into memory.
+  auto next_bounded = [&](std::size_t begin) {
+    const std::size_t window = 64u << 20;
+    std::size_t from = begin;
+    while (from < data.size()) {
+      std::size_t stop = std::min(data.size(), from + window);
+      std::string_view part = data.substr(0, std::min(data.size(), stop + 1024));  // a From_ line may straddle
+      std::size_t hit = io::next_separator(part, from);
+      if (hit != std::string_view::npos && hit < stop) return hit;
+      if (stop - begin > s_.max_size) map->release_until(stop);
+      from = stop;
+    }
+    return std::string_view::npos;
+  };
+  std::size_t sep = io::next_separator(data.substr(0, std::min<std::size_t>(data.size(), 4096)), 0);
   while (sep != std::string_view::npos && !g_interrupted.load()) {
-    std::size_t nl = data.find('\n', sep);
-    std::size_t begin = nl == std::string_view::npos ? data.size() : nl + 1;
-    std::size_t next = begin < data.size() ? io::next_separator(data, begin) : std::string_view::npos;
+    // the message starts after the From_ line (LF, CRLF or CR-only)
+    std::string_view from_line = data.substr(sep, 1024);
+    std::size_t eol = from_line.find_first_of("\r\n");
+    std::size_t begin = eol == std::string_view::npos ? std::min(data.size(), sep + from_line.size()) : sep + eol + 1;
+    if (eol != std::string_view::npos && from_line[eol] == '\r' && begin < data.size() && data[begin] == '\n') ++begin;
+    std::size_t next = begin < data.size() ? next_bounded(begin) : std::string_view::npos;
     std::size_t end = next == std::string_view::npos ? data.size() : next;
     std::size_t trimmed = end;
     if (next != std::string_view::npos) {

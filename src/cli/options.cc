@@ -24,7 +24,9 @@ Input
 Output
   --json            one JSON object per input (JSON Lines with several);
                     fields are documented in docs/json.md
-  --format FMT      text (default) or json
+  --format FMT      text (default), json, or sisimai: one JSON array of
+                    all failed recipients with Sisimai's dump field names
+                    (docs/sisimai.md)
   --pretty          indent JSON (for reading; one object spans many lines)
   --color WHEN      auto (default: only on a terminal), always or never;
                     NO_COLOR in the environment turns auto off
@@ -72,6 +74,9 @@ Commands (each has its own --help)
                     one cause entry, or a server line scored (offline)
   catalogue lint|dump
                     check the cause catalogue, or print it back as TOML
+  serve [--listen 127.0.0.1:8025]
+                    a local web page to paste or drop bounces into, and a
+                    JSON API (docs/serve.md)
 
 Exit status
   0  every input was analysed
@@ -128,8 +133,9 @@ bool parse_options(int argc, const char* const* argv, Options* opts, std::string
   }
   if (format == "text") opts->format = Format::kText;
   else if (format == "json") opts->format = Format::kJson;
+  else if (format == "sisimai") opts->format = Format::kSisimai;
   else {
-    *error = fmt::format("unknown --format '{}' (use text or json)", format);
+    *error = fmt::format("unknown --format '{}' (use text, json or sisimai)", format);
     return false;
   }
   if (color == "auto") opts->color = Color::kAuto;

@@ -16,7 +16,7 @@
 
 namespace ndrscan::cli {
 
-enum class Format { kText, kJson };
+enum class Format { kText, kJson, kSisimai };
 enum class Color { kAuto, kAlways, kNever };
 
 struct Options {

@@ -57,22 +57,32 @@ bool after_blank_line(std::string_view data, std::size_t pos) {
 }  // namespace
 
 bool looks_like_mbox(std::string_view data) {
+  data = data.substr(0, 1024);  // a From_ line is short: never scan a huge file for its end
   return is_from_line(data.substr(0, line_end(data, 0)));
+}
+
+/// cr_only - the data ends its first line with a lone CR (a CR-only file);
+/// decided from the first 4 KiB so every search after it is a single scan.
+bool cr_only(std::string_view data) {
+  std::string_view head = data.substr(0, 4096);
+  std::size_t e = head.find_first_of("\r\n");
+  return e != std::string_view::npos && head[e] == '\r' && (e + 1 >= head.size() || head[e + 1] != '\n');
 }
 
 std::size_t next_separator(std::string_view data, std::size_t from) {
   std::size_t pos = from;
+  const bool cr = cr_only(data);
   while (pos < data.size()) {
     // candidate: "From " at pos, where pos is 0 or follows an empty line
     bool at_start = pos == 0;
     if ((at_start || after_blank_line(data, pos)) && data.compare(pos, 5, "From ") == 0) {
       if (is_from_line(data.substr(pos, line_end(data, pos) - pos))) return pos;
     }
-    // jump to the next "\nFrom " (or "\rFrom " in a CR-only file) with memmem-like scanning
+    // jump to the next "\nFrom " ("\rFrom " in a CR-only file): one memmem
+    // per candidate, so splitting stays linear in the file size
     const char* base = data.data();
-    const char* lf = static_cast<const char*>(memmem(base + pos + 1, data.size() - (pos + 1), "\nFrom ", 6));
-    const char* cr = static_cast<const char*>(memmem(base + pos + 1, data.size() - (pos + 1), "\rFrom ", 6));
-    const char* hit = !lf ? cr : !cr ? lf : (lf < cr ? lf : cr);
+    const char* hit = static_cast<const char*>(
+        memmem(base + pos + 1, data.size() - (pos + 1), cr ? "\rFrom " : "\nFrom ", 6));
     if (!hit) return std::string_view::npos;
     pos = static_cast<std::size_t>(hit - base) + 1;
   }

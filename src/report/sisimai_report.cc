@@ -114,7 +114,7 @@ std::vector<std::string> sisimai_records(const Analysis& a) {
     j["rhost"] = util::lower(r.remote_mta);
     j["senderdomain"] = domain_of(addresser);
     j["smtpagent"] = agent;
-    j["smtpcommand"] = smtp_command(r.diagnostic);
+    j["smtpcommand"] = !r.command.empty() ? r.command : smtp_command(r.diagnostic);
     j["softbounce"] = r.hard ? (*r.hard ? 0 : 1) : -1;
     j["subject"] = a.original ? rfc2047::sanitize_utf8(a.original->subject) : std::string();
     j["timestamp"] = ts;

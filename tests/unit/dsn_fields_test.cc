@@ -154,3 +154,13 @@ TEST_CASE("dsn: the SMTP command named by the diagnostic", "[dsn]") {
   CHECK(ds.recipients[0].command == "RCPT");
   CHECK(ds.recipients[1].command == "DATA");
 }
+
+TEST_CASE("dsn: Remote-MTA with a comment after the host", "[dsn]") {
+  std::vector<Diagnostic> d;
+  auto ds = parse_delivery_status(
+      "Reporting-MTA: dns; googlemail.com\n\nFinal-Recipient: rfc822; a@example.net\nAction: failed\nStatus: 5.1.1\n"
+      "Remote-MTA: dns; aspmx.l.google.com. (64.233.184.26, the server for the domain example.net.)\n",
+      &d);
+  REQUIRE(ds.recipients.size() == 1);
+  CHECK(ds.recipients[0].remote_mta == "aspmx.l.google.com");
+}
