@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <set>
 #include <toml++/toml.h>
 
@@ -157,7 +158,8 @@ bool apply_profile(const SiteProfile& p, NetworkTables* tables, std::string* err
   if (p.empty()) return true;
   std::string name = p.name.empty() ? "this organisation" : p.name;
   int prov = tables->add_provider("site", name, NetClass::kOnprem);
-  std::string where = p.path.empty() ? "site flags" : p.path;
+  // evidence names the profile by file name: stable across machines and checkouts
+  std::string where = p.path.empty() ? "site flags" : std::filesystem::path(p.path).filename().string();
   for (const auto& ip : p.onprem_ips) {
     std::string text = ip;
     if (text.find('/') == std::string::npos) text += text.find(':') == std::string::npos ? "/32" : "/128";
