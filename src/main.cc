@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "src/advise/scenarios.h"
 #include "src/bulk/scan.h"
 #include "src/catalogue/commands.h"
 #include "src/cli/config.h"
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
   // `ndrscan explain` and `ndrscan catalogue lint|dump` (src/catalogue/commands.h, docs/catalogue.md).
   if (argc > 1 && std::string(argv[1]) == "explain") return catalogue::explain_main(argc - 1, argv + 1, argv[0]);
   if (argc > 1 && std::string(argv[1]) == "catalogue") return catalogue::catalogue_main(argc - 1, argv + 1, argv[0]);
+  // `ndrscan advise`: mail-flow scenario advice and SPF checks (src/advise, docs/advise.md).
+  if (argc > 1 && std::string(argv[1]) == "advise") return advise::advise_main(argc - 1, argv + 1, argv[0]);
 
   // 1. Command line: usage errors exit 2 before any work.
   cli::Options opts;
@@ -110,6 +113,7 @@ int main(int argc, char** argv) {
                  knowledge.profile.path.empty() ? "flags" : knowledge.profile.path, knowledge.profile.onprem_ips.size(),
                  knowledge.profile.onprem_hosts.size(), knowledge.profile.domains.size(),
                  knowledge.profile.connectors.size());
+    fmt::print("  cause catalogue: {} causes, newest {}\n", knowledge.causes.size(), knowledge.causes.newest_date());
     fmt::print("  microsoft tables: {} antispam, {} compauth, {} build rows, {}\n", knowledge.ms_tables.antispam_rows(),
                knowledge.ms_tables.compauth_rows(), knowledge.ms_tables.build_rows(), knowledge.ms_tables.date());
     if (knowledge.geo)
