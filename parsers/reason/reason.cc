@@ -548,8 +548,10 @@ void strip_continuations(std::string* s, std::string_view reply) {
   const std::string_view code(vr, 3);
   char vsb[12] = {};
   std::string_view vs = diag_status(t);
-  if (vs.size() < sizeof(vsb)) {
-    std::memcpy(vsb, vs.data(), vs.size());
+  if (vs.empty()) {
+    vs = {};
+  } else if (vs.size() < sizeof(vsb)) {
+    std::memcpy(vsb, vs.data(), vs.size());  // memcpy from a null pointer is UB even for 0 bytes
     vs = std::string_view(vsb, vs.size());
   } else {
     vs = {};
