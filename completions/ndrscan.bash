@@ -40,12 +40,12 @@ _ndrscan() {
   fi
   if [[ ${words[cword-1]} == = && $cword -ge 2 ]]; then prev=${words[cword-2]}; fi
 
-  local commands="scan summary profile serve explain catalogue"
+  local commands="scan summary profile serve explain catalogue advise"
   local site="--profile --onprem --domain --geoip-db --no-geoip --knowledge --no-config --max-size"
   local sub=""
   if ((cword > 1)); then
     case ${words[1]} in
-      scan | summary | profile | serve | explain | catalogue) sub=${words[1]} ;;
+      scan | summary | profile | serve | explain | catalogue | advise) sub=${words[1]} ;;
     esac
   fi
 
@@ -58,6 +58,10 @@ _ndrscan() {
     --knowledge) compopt -o filenames 2>/dev/null; _ndrscan_reply -d; return ;;
     --jsonl | --csv | --summary-json | --report | --paths-from) _ndrscan_files; return ;;
     --out) compopt -o filenames 2>/dev/null; _ndrscan_reply -d; return ;;
+    --mailboxes) _ndrscan_reply -W "office365 onprem hybrid gsuite"; return ;;
+    --entry) _ndrscan_reply -W "office365 onprem filter gsuite"; return ;;
+    --filter) _ndrscan_reply -W "mimecast trend-micro proofpoint barracuda sophos"; return ;;
+    --spf) return ;;  # free text
     --onprem | --domain | --max-size | --top | -j | --jobs | --listen | --max-body | --threads) return ;;  # free text
   esac
 
@@ -96,6 +100,9 @@ _ndrscan() {
       ;;
     explain)
       [[ $cur == -* ]] && _ndrscan_reply -W "--knowledge --help"
+      ;;
+    advise)
+      [[ $cur == -* ]] && _ndrscan_reply -W "--mailboxes --entry --domain --filter --spf --json --list --knowledge --help"
       ;;
     catalogue)
       if ((cword == 2)); then

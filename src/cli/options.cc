@@ -74,6 +74,9 @@ Commands (each has its own --help)
                     one cause entry, or a server line scored (offline)
   catalogue lint|dump
                     check the cause catalogue, or print it back as TOML
+  advise --mailboxes M --entry E [--spf RECORD]
+                    MX, SPF and connectors for a mail-flow scenario, and
+                    offline SPF record checks (docs/advise.md)
   serve [--listen 127.0.0.1:8025]
                     a local web page to paste or drop bounces into, and a
                     JSON API (docs/serve.md)
