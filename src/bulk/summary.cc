@@ -168,20 +168,22 @@ std::string render_summary(const Summary& s, std::size_t top, bool interrupted) 
   if (s.skipped)
     out += fmt::format("{} files in directories skipped: not mail by name (--all-files reads them)\n", s.skipped);
   const std::uint64_t total = s.failed_recipients + s.delayed_recipients;
-  auto table = [&](const char* title, const Counts& c) {
+  // percentages are of recipients, except the message-kind table's (of messages)
+  auto table = [&](const char* title, const Counts& c, std::uint64_t base = 0) {
     if (c.empty()) return;
+    const std::uint64_t denom = base ? base : total;
     std::vector<std::pair<std::string, std::uint64_t>> rows(c.begin(), c.end());
     std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     out += fmt::format("\n{}\n", title);
     for (std::size_t i = 0; i < rows.size() && i < top; ++i) {
       std::string key = rows[i].first;
       if (key.size() > 56) key = key.substr(0, 55) + "~";
-      double pct = total ? 100.0 * static_cast<double>(rows[i].second) / static_cast<double>(total) : 0.0;
+      double pct = denom ? 100.0 * static_cast<double>(rows[i].second) / static_cast<double>(denom) : 0.0;
       out += fmt::format("  {:<56} {:>10} {:>5.1f}%\n", key, rows[i].second, pct);
     }
     if (rows.size() > top) out += fmt::format("  ... {} more\n", rows.size() - top);
   };
-  table("By message kind (messages)", s.by_kind);
+  table("By message kind (messages)", s.by_kind, s.analysed);
   table("By reason", s.by_reason);
   table("By cause", s.by_cause);
   table("By enhanced status", s.by_status);
