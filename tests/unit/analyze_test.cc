@@ -1,11 +1,15 @@
 // analyze_test.cc - the single-message pipeline on small in-memory inputs.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include "src/core/analyze.h"
 
 using namespace ndrscan;
 
 namespace {
+
+using testing::with_endings;
 
 const Knowledge& knowledge() {
   static Knowledge k = [] {
@@ -24,15 +28,6 @@ Analysis run(const std::string& text, bool expect_ok = true) {
   INFO(err);
   CHECK(ok == expect_ok);
   return a;
-}
-
-std::string with_endings(std::string text, const char* eol) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n') out += eol;
-    else out += c;
-  }
-  return out;
 }
 
 const char* kReport =

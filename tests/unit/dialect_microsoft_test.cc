@@ -4,6 +4,8 @@
 // documentation IPs); only the fixed Microsoft phrases are real.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include <string>
 #include <vector>
 
@@ -14,11 +16,7 @@ using namespace ndrscan::dialects;
 
 namespace {
 
-/// run - detect + parse with the given text; empty facts when declined.
-struct Run {
-  bool detected = false, parsed = false;
-  DialectFacts facts;
-};
+using Run = testing::DialectRun;
 
 Run run(bool (*detect)(const BounceText&), bool (*parse)(const BounceText&, DialectFacts*), std::string_view text,
         std::string_view html = {}, std::string_view subject = "Undeliverable: Quarterly report",
@@ -30,10 +28,7 @@ Run run(bool (*detect)(const BounceText&), bool (*parse)(const BounceText&, Dial
   b.subject = subject;
   b.from = from;
   b.headers = headers;
-  Run r;
-  r.detected = detect(b);
-  if (r.detected) r.parsed = parse(b, &r.facts);
-  return r;
+  return testing::run_dialect(detect, parse, b);
 }
 
 std::string crlf(std::string_view s) {

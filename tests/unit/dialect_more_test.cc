@@ -3,6 +3,8 @@
 // only their fixed phrases (example.* domains, documentation IPs).
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include <string>
 #include <vector>
 
@@ -15,10 +17,9 @@ using namespace ndrscan::dialects;
 
 namespace {
 
-struct Run {
-  bool detected = false, parsed = false;
-  DialectFacts facts;
-};
+using testing::with_endings;
+
+using Run = testing::DialectRun;
 
 Run run(bool (*detect)(const BounceText&), bool (*parse)(const BounceText&, DialectFacts*), std::string_view text,
         std::string_view subject, std::string_view from, const std::vector<rfc5322::HeaderField>* headers = nullptr) {
@@ -27,19 +28,7 @@ Run run(bool (*detect)(const BounceText&), bool (*parse)(const BounceText&, Dial
   b.subject = subject;
   b.from = from;
   b.headers = headers;
-  Run r;
-  r.detected = detect(b);
-  if (r.detected) r.parsed = parse(b, &r.facts);
-  return r;
-}
-
-std::string with_endings(std::string_view s, std::string_view eol) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') out += eol;
-    else out += c;
-  }
-  return out;
+  return testing::run_dialect(detect, parse, b);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // texts (example.* domains, documentation IPs) quoting each real opening.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include <string>
 #include <vector>
 
@@ -12,14 +14,7 @@ using namespace ndrscan::dialects;
 
 namespace {
 
-std::string with_endings(std::string_view text, std::string_view eol) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n') out += eol;
-    else out += c;
-  }
-  return out;
-}
+using testing::with_endings;
 
 struct Expect {
   std::string address, action, status, reply, remote;

@@ -3,6 +3,8 @@
 // documentation IPs) that quote each real form.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include <string>
 #include <vector>
 
@@ -13,14 +15,7 @@ using namespace ndrscan::dialects;
 
 namespace {
 
-std::string with_endings(std::string_view text, std::string_view eol) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n') out += eol;
-    else out += c;
-  }
-  return out;
-}
+using testing::with_endings;
 
 struct Expect {
   std::string address, action, status, reply, remote;

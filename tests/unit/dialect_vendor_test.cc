@@ -3,6 +3,8 @@
 // phrases only.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include <string>
 
 #include "parsers/dialects/microsoft.h"
@@ -12,10 +14,9 @@ using namespace ndrscan::dialects;
 
 namespace {
 
-struct Run {
-  bool detected = false, parsed = false;
-  DialectFacts facts;
-};
+using testing::with_endings;
+
+using Run = testing::DialectRun;
 
 Run run(bool (*detect)(const BounceText&), bool (*parse)(const BounceText&, DialectFacts*), std::string_view text,
         std::string_view subject, std::string_view from) {
@@ -23,19 +24,7 @@ Run run(bool (*detect)(const BounceText&), bool (*parse)(const BounceText&, Dial
   b.text = text;
   b.subject = subject;
   b.from = from;
-  Run r;
-  r.detected = detect(b);
-  if (r.detected) r.parsed = parse(b, &r.facts);
-  return r;
-}
-
-std::string with_endings(std::string_view s, std::string_view eol) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') out += eol;
-    else out += c;
-  }
-  return out;
+  return testing::run_dialect(detect, parse, b);
 }
 
 constexpr std::string_view kGmailFrom = "Mail Delivery Subsystem <mailer-daemon@googlemail.com>";
