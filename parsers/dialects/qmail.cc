@@ -86,7 +86,9 @@ bool is_block(std::string_view line, std::string* addr) {
 /// or "--- " followed by a localised (8-bit) sentence (sina.com).
 bool is_copy_marker(std::string_view line) {
   if (line.size() < 5 || line.substr(0, 3) != "---") return false;
-  std::string_view rest = trim(line.substr(line.find_first_not_of('-')));
+  std::size_t text = line.find_first_not_of('-');
+  if (text == std::string_view::npos) return false;  // a rule of dashes only
+  std::string_view rest = trim(line.substr(text));
   if (rest.empty()) return false;
   if (istarts_with(rest, "Below this line") || istarts_with(rest, "Below the next line") ||
       istarts_with(rest, "Original message follows") || istarts_with(rest, "Enclosed are the original headers"))

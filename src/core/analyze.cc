@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
+#include <new>
 
 #include "parsers/dialects/dialect.h"
 #include "parsers/microsoft/auth_results.h"
@@ -461,10 +463,8 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
   return true;
 }
 
-}  // namespace
-
-bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
-                     Analysis* out, std::string* error) {
+bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
+                       Analysis* out, std::string* error) {
   // Pasted text (Outlook, OWA, Gmail, tickets) is repaired first.
   std::optional<std::string> repaired = paste::prepare(bytes, opts.paste, &out->diagnostics);
   if (repaired) bytes = *repaired;
@@ -534,6 +534,26 @@ bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const A
   // Likely causes from the cause catalogue (src/catalogue/matcher.h).
   catalogue::rank(*out, knowledge);
   return true;
+}
+
+}  // namespace
+
+// The one exception boundary of the pipeline: a parser bug on hostile input
+// becomes this message's error (the run goes on), never std::terminate.
+// mimetic's own exceptions are caught closer, in parsers/mime, so that the
+// message is still analysed without its MIME tree.
+bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
+                     Analysis* out, std::string* error) {
+  try {
+    return analyze_unguarded(bytes, knowledge, opts, out, error);
+  } catch (const std::bad_alloc&) {
+    *error = "internal error: out of memory while analysing this message";
+  } catch (const std::exception& e) {
+    *error = fmt::format("internal error: {} (please report this message)", e.what());
+  } catch (...) {
+    *error = "internal error: unknown exception (please report this message)";
+  }
+  return false;
 }
 
 }  // namespace ndrscan

@@ -37,7 +37,9 @@ struct AnalyzeOptions {
 };
 
 /// analyze_message - analyse one message or bare header block. On failure
-/// returns false and sets *error to a one-line reason (no file name).
+/// returns false and sets *error to a one-line reason (no file name). Never
+/// throws: an exception from any parser is caught here and reported as
+/// "internal error: ..." (a bug to report, not bad input).
 bool analyze_message(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                      Analysis* out, std::string* error);
 

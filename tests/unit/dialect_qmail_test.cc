@@ -183,6 +183,17 @@ TEST_CASE("dialect qmail: hostile input", "[dialect]") {
     REQUIRE(f.recipients.size() == 1);
     CHECK(f.recipients[0].status == "5.1.1");
   }
+  SECTION("a rule of dashes only is not a copy marker (fuzzer: substr(npos) threw)") {
+    // tests/regressions/analyze-qmail-dash-rule.bin, as a unit: "-----" once
+    // made is_copy_marker() call substr(npos) and throw std::out_of_range.
+    for (const char* t : {"i\n<a@example.org>:\n-----", "i\n<a@example.org>:\n-----\n", "i\n<a@example.org>:\n---   \n"}) {
+      INFO(t);
+      BounceText b;
+      b.text = t;
+      DialectFacts f;
+      CHECK_NOTHROW(qmail_parse(b, &f));
+    }
+  }
   SECTION("thousands of blocks are capped") {
     std::string text = "Unable to deliver message to the following address(es).\n";
     for (int i = 0; i < 12000; ++i) text += "<u" + std::to_string(i) + "@example.org>:\nUser unknown\n\n";

@@ -61,6 +61,8 @@ Analysis run(const std::string& bytes, bool* ok_out = nullptr) {
   if (ok_out) *ok_out = ok;
   if (!ok) {
     CHECK_FALSE(err.empty());
+    INFO(err);
+    CHECK(err.rfind("internal error", 0) == std::string::npos);  // a caught exception is still a bug
     return a;
   }
   std::string json = report::to_json(a);
