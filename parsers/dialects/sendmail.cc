@@ -273,8 +273,11 @@ bool sendmail_parse(const BounceText& b, DialectFacts* out) {
     if (r.diagnostic.empty()) r.diagnostic = !info.empty() ? info : orphans;
     if (r.action.empty()) r.action = delayed_notice ? "delayed" : "failed";
     if (r.status.empty()) r.status = rfc3464::find_enhanced_status(r.diagnostic);
-    unixtext::finish(&r, {}, r.action);
   }
+  // A DSN forwarded inline ("Begin forwarded message:" with "> " quoting)
+  // still carries its Status lines: better than N.0.0 from a reply code.
+  unixtext::inline_dsn_status(t, &out->recipients);
+  for (auto& r : out->recipients) unixtext::finish(&r, {}, r.action);
   return !out->recipients.empty();
 }
 

@@ -72,6 +72,10 @@ void append(std::string* diag, std::string_view piece);
 /// "mx.example.net." -> "mx.example.net"; a bare IP stays.
 std::string host_of(std::string_view s);
 
+/// inline_dsn_status - statuses from "Final-Recipient:" ... "Status:" lines
+/// written inline in the text (also "> "-quoted) for recipients without one.
+void inline_dsn_status(std::string_view t, std::vector<Recipient>* rs);
+
 /// finish - fill reply_code (from `reply` when given, else the diagnostic),
 /// status (enhanced code of the diagnostic, else N.0.0 from the reply code)
 /// and the action when unset.

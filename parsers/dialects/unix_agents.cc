@@ -210,25 +210,8 @@ bool postfix_text_parse(const BounceText& b, DialectFacts* out) {
     }
     if (cur) unixtext::append(&cur->diagnostic, line);
   }
-  // An inline copy of the DSN fields (no MIME) gives the status the text omits:
-  // "Final-Recipient: rfc822; a@b" ... "Status: 4.4.1"
-  std::string_view inline_rcpt;
-  pos = 0;
-  while (pos < t.size()) {
-    rfc5322::Line l = rfc5322::next_line(t, pos);
-    if (l.next <= pos) break;
-    pos = l.next;
-    std::string_view line = line_text(t, l.begin, l.end);
-    if (istarts_with(line, "Final-Recipient:")) {
-      inline_rcpt = line.substr(16);
-    } else if (istarts_with(line, "Status:") && !inline_rcpt.empty()) {
-      std::string a = rfc3464::strip_type(inline_rcpt);
-      std::string st = rfc3464::find_enhanced_status(line.substr(7));
-      for (auto& r : out->recipients)
-        if (r.status.empty() && util::iequals(r.address, a)) r.status = st;
-      inline_rcpt = {};
-    }
-  }
+  // An inline copy of the DSN fields (no MIME) gives the status the text omits.
+  unixtext::inline_dsn_status(t, &out->recipients);
   for (auto& r : out->recipients) {
     std::string_view d = r.diagnostic;
     std::size_t said = ifind(d, " said: ");

@@ -6,12 +6,14 @@
 //   "host [ip]" forms, and filling reply code / status / action.
 //
 // PUBLIC FUNCTIONS
-//   unixtext::line_text, is_address, angle_address, append, host_of, finish
+//   unixtext::line_text, is_address, angle_address, append, host_of, finish,
+//   inline_dsn_status
 //
 // DIAGNOSTICS
 //   None.
 #include "parsers/dialects/sendmail.h"
 #include "parsers/rfc3464/dsn_fields.h"
+#include "parsers/rfc5322/header_block.h"
 #include "src/util/strings.h"
 
 namespace ndrscan::dialects::unixtext {
@@ -68,6 +70,31 @@ std::string host_of(std::string_view s) {
   }
   if (util::is_ip(h) || util::is_hostname(h)) return std::string(h);
   return {};
+}
+
+/// inline_dsn_status - "Final-Recipient: rfc822; a@b" ... "Status: 5.2.0"
+/// pairs written as plain text (a DSN pasted or forwarded inline, each line
+/// perhaps quoted with "> "): the status of each recipient of `rs` whose
+/// status is still empty.
+void inline_dsn_status(std::string_view t, std::vector<Recipient>* rs) {
+  std::string_view rcpt;
+  std::size_t pos = 0;
+  while (pos < t.size()) {
+    rfc5322::Line l = rfc5322::next_line(t, pos);
+    if (l.next <= pos) break;
+    pos = l.next;
+    std::string_view line = line_text(t, l.begin, l.end);
+    while (!line.empty() && line.front() == '>' && line.substr(0, 3) != ">>>") line = trim(line.substr(1));
+    if (util::istarts_with(line, "Final-Recipient:")) {
+      rcpt = line.substr(16);
+    } else if (util::istarts_with(line, "Status:") && !rcpt.empty()) {
+      std::string a = rfc3464::strip_type(rcpt);
+      std::string st = rfc3464::find_enhanced_status(line.substr(7));
+      for (auto& r : *rs)
+        if (r.status.empty() && util::iequals(r.address, a)) r.status = st;
+      rcpt = {};
+    }
+  }
 }
 
 /// finish - reply code, status and action of one recipient.

@@ -116,6 +116,40 @@ std::string most_specific_status(std::string_view status, std::string_view from_
   return specificity(from_text) > specificity(status) ? std::string(from_text) : std::string(status);
 }
 
+bool nested_reply(std::string_view t, std::string* reply, std::string* status) {
+  // "554 4.4.7 Message expired ...<421 4.4.2 Connection timed out>" (Amazon
+  // WorkMail), "5.1.0 - Unknown address error 550-'5.2.2 <a@b>... Mailbox
+  // Full'" (Amazon SES): the relay's summary quotes the remote server's own
+  // reply; that inner pair is the last "NNN c.s.d" preceded by '<', '\'',
+  // '"', '(' or a blank, after some other text.
+  bool found = false;
+  for (std::size_t i = 1; i + 8 < t.size(); ++i) {
+    char p = t[i - 1];
+    if (!(p == '<' || p == '\'' || p == '"' || p == '(' || p == ' ' || p == '\t')) continue;
+    if (!(t[i] == '4' || t[i] == '5') || !is_digit(t[i + 1]) || !is_digit(t[i + 2])) continue;
+    if (!(t[i + 3] == ' ' || t[i + 3] == '-')) continue;
+    std::size_t j = i + 4;
+    if (j < t.size() && (t[j] == '\'' || t[j] == '"')) ++j;
+    std::string code = find_enhanced_status(t.substr(j, 12));
+    if (code.empty() || code[0] != t[i] || t.substr(j, code.size()) != code) continue;
+    // the first reply of the text is the outer one, not a nested reply
+    std::string_view before = trim(t.substr(0, i - 1));
+    if (before.empty()) continue;
+    *reply = std::string(t.substr(i, 3));
+    *status = std::move(code);
+    found = true;
+  }
+  return found;
+}
+
+std::string remote_status(std::string_view status, std::string_view from_text, std::string_view reply) {
+  if (status.empty()) return std::string(from_text);
+  if (from_text.empty() || from_text == status) return std::string(status);
+  if (status[0] != from_text[0])
+    return !reply.empty() && reply[0] == from_text[0] ? std::string(from_text) : std::string(status);
+  return specificity(from_text) >= specificity(status) ? std::string(from_text) : std::string(status);
+}
+
 namespace {
 
 /// canonical_action - the Action value in lowercase; pre-RFC 3464 words some
@@ -224,10 +258,16 @@ DeliveryStatus parse_delivery_status(std::string_view body, std::vector<Diagnost
     if (!r.dsn_status.empty() && status.empty() && diags)
       diags->push_back({Severity::kWarn, "dsn-bad-status", block_off,
                         fmt::format("Status '{}' is not an RFC 3463 code", r.dsn_status)});
-    r.reply_code = find_reply_code(r.diagnostic);
+    // "X-Unix; 255" is a mailer's exit status, not an SMTP reply
+    if (r.diagnostic_type.empty() || r.diagnostic_type == "smtp") r.reply_code = find_reply_code(r.diagnostic);
     r.command = smtp_command(r.diagnostic);
     std::string diag_status = find_enhanced_status(r.diagnostic);
-    r.status = most_specific_status(status, diag_status);
+    std::string inner_reply, inner_status;
+    if (nested_reply(r.diagnostic, &inner_reply, &inner_status)) {
+      r.reply_code = inner_reply;
+      diag_status = inner_status;
+    }
+    r.status = remote_status(status, diag_status, r.reply_code);
     if (r.status.empty() && !r.reply_code.empty()) r.status = std::string(1, r.reply_code[0]) + ".0.0";
     out.recipients.push_back(std::move(r));
   }

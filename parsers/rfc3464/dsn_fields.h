@@ -48,6 +48,20 @@ std::string find_reply_code(std::string_view text);
 /// most_specific_status - the more specific of two codes of the same class.
 std::string most_specific_status(std::string_view status, std::string_view from_text);
 
+/// nested_reply - the remote server's reply quoted inside a relay's own
+/// diagnostic ("554 4.4.7 Message expired ...<421 4.4.2 Connection timed
+/// out>"): the last "NNN c.s.d" pair after the start; false when none.
+bool nested_reply(std::string_view text, std::string* reply, std::string* status);
+
+/// remote_status - the code for a DSN recipient from its Status field and the
+/// code the remote server gave in the Diagnostic-Code (`reply` is that
+/// text's reply code). The server's own code is the better evidence of why
+/// it refused (the reporting MTA often writes a generic or mapped Status:
+/// sendmail's "Status: 5.1.1" over "550 5.7.1 IP address blacklisted"), so
+/// it wins unless it is less specific than Status, or of another class than
+/// Status while the reply code does not back it.
+std::string remote_status(std::string_view status, std::string_view from_text, std::string_view reply);
+
 /// strip_type - "rfc822; a@b" -> "a@b", "dns; host" -> "host"; *type gets
 /// the lowercase type when given.
 std::string strip_type(std::string_view value, std::string* type = nullptr);

@@ -25,10 +25,12 @@ namespace {
 
 using util::iequals;
 
-/// looks_binary - NUL bytes or mostly control characters in the first 8 KiB.
+/// looks_binary - NUL bytes or many control characters in the first 8 KiB.
 bool looks_binary(std::string_view b) {
   // A stray NUL in a real message (seen in the wild) must not lose it:
-  // binary means many NULs or mostly control characters.
+  // binary means many NULs or over 5 % C0 controls other than the ones text
+  // uses (uniformly random bytes have about 11 %; mail, even ISO-2022-JP with
+  // its ESC sequences, close to none).
   std::string_view head = b.substr(0, 8192);
   std::size_t ctrl = 0, nul = 0;
   for (char ch : head) {
@@ -36,7 +38,7 @@ bool looks_binary(std::string_view b) {
     if (c == 0) ++nul;
     if (c < 32 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) ++ctrl;
   }
-  return nul > 8 || nul * 100 > head.size() || ctrl * 10 > head.size();
+  return nul > 8 || nul * 100 > head.size() || ctrl * 20 > head.size();
 }
 
 /// skip_preamble - skip leading blank lines and an mbox "From " line.
@@ -344,6 +346,37 @@ void read_dialects(std::string_view text, std::string_view html, std::string_vie
   }
 }
 
+/// enrich_from_text - a DSN recipient whose Diagnostic-Code carries no SMTP
+/// reply and no enhanced code (absent, or "X-Unix; 255") takes the remote
+/// server's reply from the human-readable part when a dialect reader finds
+/// the same address there (OpenSMTPD writes "addr: 421 4.7.0 ..." in the
+/// text and only "Status: 4.0.0" in the report; sendmail's mailer errors).
+void enrich_from_text(std::string_view text, std::string_view html, std::string_view whole,
+                      const std::vector<rfc5322::HeaderField>& headers, const Knowledge& knowledge, Analysis* out) {
+  auto bare = [](const Recipient& r) { return r.reply_code.empty() && rfc3464::find_enhanced_status(r.diagnostic).empty(); };
+  if (text.empty() && html.empty()) return;
+  if (std::none_of(out->recipients.begin(), out->recipients.end(), bare)) return;
+  dialects::BounceText b{text, out->subject, out->from, &headers, html, whole};
+  dialects::DialectFacts facts;
+  if (dialects::run_dialects(b, &facts).empty()) return;
+  for (Recipient& r : out->recipients) {
+    if (!bare(r)) continue;
+    for (const Recipient& t : facts.recipients) {
+      if (!iequals(t.address, r.address) || t.diagnostic.empty()) continue;
+      if (t.reply_code.empty() && rfc3464::find_enhanced_status(t.diagnostic).empty()) break;
+      std::string dsn_code = rfc3464::find_enhanced_status(r.dsn_status);
+      r.status = rfc3464::remote_status(dsn_code, t.status, t.reply_code);
+      r.status_text = knowledge.status_codes.meaning(r.status);
+      r.reply_code = t.reply_code;
+      r.diagnostic = t.diagnostic;
+      if (r.diagnostic_type.empty()) r.diagnostic_type = t.diagnostic_type.empty() ? "smtp" : t.diagnostic_type;
+      if (r.command.empty()) r.command = t.command;
+      if (r.remote_mta.empty()) r.remote_mta = t.remote_mta;
+      break;
+    }
+  }
+}
+
 /// analyze_structure - everything up to (not including) network mapping.
 bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                        Analysis* out, std::vector<rfc5322::HeaderField>* top_fields,
@@ -456,10 +489,12 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
   const mime::Part* text_part = first_text(root);
   const mime::Part* html_part = first_text(root, "html");
   if (text_part || html_part) out->generating_server = generating_server(text_part ? text_part->body : html_part->body);
+  std::string_view text_body = text_part ? std::string_view(text_part->body) : std::string_view();
+  std::string_view html_body = html_part ? std::string_view(html_part->body) : std::string_view();
   if (out->recipients.empty())
-    read_dialects(text_part ? std::string_view(text_part->body) : std::string_view(),
-                  html_part ? std::string_view(html_part->body) : std::string_view(), bytes, top.fields, knowledge,
-                  opts, out, original_fields);
+    read_dialects(text_body, html_body, bytes, top.fields, knowledge, opts, out, original_fields);
+  else if (out->dialect == "rfc3464")
+    enrich_from_text(text_body, html_body, bytes, top.fields, knowledge, out);
   return true;
 }
 

@@ -107,6 +107,47 @@ TEST_CASE("analyze: LF, CRLF and CR-only give the same facts", "[analyze]") {
   }
 }
 
+TEST_CASE("analyze: a DSN with no SMTP reply takes the server's reply from the notice text", "[analyze]") {
+  // shape of an OpenSMTPD report: the reply only in the text, "Status: 4.0.0"
+  // and no Diagnostic-Code in the delivery-status part
+  const std::string msg =
+      "From: MAILER-DAEMON@mx.example.net\n"
+      "To: ana@example.com\n"
+      "Subject: Delivery status notification: delayed\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+      "\n"
+      "--B\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "Hi!\n"
+      "\n"
+      "This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n"
+      "\n"
+      "An error has occurred while attempting to deliver a message for\n"
+      "the following list of recipients:\n"
+      "\n"
+      "bo@example.org: 421 4.7.0 [TS04] Messages from 192.0.2.25 temporarily deferred\n"
+      "\n"
+      "--B\n"
+      "Content-Type: message/delivery-status\n"
+      "\n"
+      "Reporting-MTA: dns; mx.example.net\n"
+      "\n"
+      "Final-Recipient: rfc822; bo@example.org\n"
+      "Action: delayed\n"
+      "Status: 4.0.0\n"
+      "\n"
+      "--B--\n";
+  Analysis a = run(msg);
+  REQUIRE(a.recipients.size() == 1);
+  CHECK(a.dialect == "rfc3464");
+  CHECK(a.recipients[0].status == "4.7.0");
+  CHECK(a.recipients[0].reply_code == "421");
+  CHECK(a.recipients[0].dsn_status == "4.0.0");
+  CHECK(a.recipients[0].diagnostic.find("temporarily deferred") != std::string::npos);
+}
+
 TEST_CASE("analyze: bare header block as pasted", "[analyze]") {
   Analysis a = run("Received: from a.example.com (a.example.com [192.0.2.9]) by b.example.net with ESMTP; Tue, 12 Nov 2024 09:15:10 +0000\nSubject: test\nMessage-ID: <x@y>");
   CHECK(a.input_kind == "headers");

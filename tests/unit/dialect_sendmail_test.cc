@@ -317,3 +317,41 @@ TEST_CASE("dialect sendmail: detection does not fire on other texts", "[dialect]
   CHECK_FALSE(opensmtpd_detect(b));
   CHECK_FALSE(imail_detect(b));
 }
+
+TEST_CASE("dialect sendmail: a forwarded copy keeps the inline DSN's Status", "[dialect]") {
+  // shape of sisimai make-test-36: "Begin forwarded message:" and every line
+  // quoted; the list gives a reply without an enhanced code, the inline DSN
+  // fields give Status 5.2.0 (better than 5.0.0 from the reply code)
+  const std::string text =
+      "Begin forwarded message:\n"
+      "\n"
+      "> The original message was received at Thu, 16 Apr 2009 17:26:31 +0900\n"
+      ">\n"
+      ">    ----- The following addresses had permanent fatal errors -----\n"
+      "> <kim@example.jp>\n"
+      ">     (reason: 550 Unknown user kim@example.jp)\n"
+      ">\n"
+      ">    ----- Transcript of session follows -----\n"
+      "> ... while talking to mx.example.jp.:\n"
+      "> >>> DATA\n"
+      "> <<< 550 Unknown user kim@example.jp\n"
+      "> 554 5.0.0 Service unavailable\n"
+      "> Reporting-MTA: dns; smtp.example.net\n"
+      ">\n"
+      "> Final-Recipient: RFC822; kim@example.jp\n"
+      "> Action: failed\n"
+      "> Status: 5.2.0\n"
+      "> Diagnostic-Code: SMTP; 550 Unknown user kim@example.jp\n";
+  for (const char* eol : {"\n", "\r\n", "\r"}) {
+    const std::string t = with_endings(text, eol);
+    BounceText b;
+    b.text = t;
+    REQUIRE(sendmail_detect(b));
+    DialectFacts f;
+    REQUIRE(sendmail_parse(b, &f));
+    REQUIRE(f.recipients.size() == 1);
+    CHECK(f.recipients[0].address == "kim@example.jp");
+    CHECK(f.recipients[0].status == "5.2.0");
+    CHECK(f.recipients[0].reply_code == "550");
+  }
+}

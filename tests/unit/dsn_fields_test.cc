@@ -109,6 +109,53 @@ TEST_CASE("dsn: most specific status of the same class", "[dsn]") {
   CHECK(most_specific_status("5.2.2", "") == "5.2.2");
 }
 
+TEST_CASE("dsn: the remote server's code beats a generic or mapped Status", "[dsn]") {
+  CHECK(remote_status("5.1.1", "5.7.1", "550") == "5.7.1");  // sendmail maps; the server said blacklisted
+  CHECK(remote_status("4.4.7", "4.7.1", "450") == "4.7.1");  // equal specificity: the server's
+  CHECK(remote_status("5.7.1", "5.0.0", "550") == "5.7.1");  // less specific text: keep Status
+  CHECK(remote_status("4.5.0", "5.5.0", "550") == "5.5.0");  // other class, backed by the reply
+  CHECK(remote_status("4.0.0", "5.1.1", "") == "4.0.0");     // other class, nothing backs it
+  CHECK(remote_status("4.0.0", "5.1.1", "450") == "4.0.0");
+  CHECK(remote_status("", "5.1.1", "") == "5.1.1");
+  CHECK(remote_status("5.2.2", "", "552") == "5.2.2");
+}
+
+TEST_CASE("dsn: a reply quoted inside a relay's diagnostic is the remote server's", "[dsn]") {
+  std::string reply, status;
+  // shapes of Amazon WorkMail and Amazon SES diagnostics
+  REQUIRE(nested_reply("554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>",
+                       &reply, &status));
+  CHECK(reply == "421");
+  CHECK(status == "4.4.2");
+  REQUIRE(nested_reply("5.1.0 - Unknown address error 550-'5.2.2 <ana@example.jp>... Mailbox Full' (delivery attempts: 0)",
+                       &reply, &status));
+  CHECK(reply == "550");
+  CHECK(status == "5.2.2");
+  CHECK_FALSE(nested_reply("550 5.1.1 <ana@example.jp>: Recipient address rejected", &reply, &status));
+  CHECK_FALSE(nested_reply("", &reply, &status));
+  CHECK_FALSE(nested_reply("421 4.4", &reply, &status));
+
+  std::vector<Diagnostic> d;
+  auto ds = parse_delivery_status(
+      "Final-Recipient: rfc822; ana@example.org\nAction: failed\nStatus: 4.4.7\n"
+      "Diagnostic-Code: smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection "
+      "timed out>\n",
+      &d);
+  REQUIRE(ds.recipients.size() == 1);
+  CHECK(ds.recipients[0].status == "4.4.2");
+  CHECK(ds.recipients[0].reply_code == "421");
+}
+
+TEST_CASE("dsn: an X-Unix exit status is not an SMTP reply code", "[dsn]") {
+  auto ds = parse_delivery_status("Final-Recipient: rfc822; ana@example.org\nAction: failed\nStatus: 5.0.0\n"
+                                  "Diagnostic-Code: X-Unix; 255\n",
+                                  nullptr);
+  REQUIRE(ds.recipients.size() == 1);
+  CHECK(ds.recipients[0].reply_code.empty());
+  CHECK(ds.recipients[0].diagnostic == "255");
+  CHECK(ds.recipients[0].status == "5.0.0");
+}
+
 TEST_CASE("dsn: pre-RFC 3464 Action words failure/error mean failed", "[dsn]") {
   // shape of flufl.bounce dsn_03 ("Action: failure") and dsn_18 ("Action: error")
   for (const char* word : {"failure", "error", "Failure"}) {
