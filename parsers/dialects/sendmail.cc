@@ -115,6 +115,7 @@ bool sendmail_parse(const BounceText& b, DialectFacts* out) {
   Pending pend;
   std::string info;     // "Non-delivered information" text (BIGLOBE)
   std::string orphans;  // coded transcript lines that name no recipient
+  std::vector<std::string> replies;  // every "<<<" reply of the transcript, lines joined
   std::size_t pos = 0;
   std::size_t last_i = std::string::npos;  // last listed recipient, for "(reason: ...)"
   std::unordered_map<std::string, std::size_t> index;
@@ -199,6 +200,7 @@ bool sendmail_parse(const BounceText& b, DialectFacts* out) {
         // "... while talking to mx.example.org.:" / "While talking to example.edu:"
         std::size_t wt = ifind(line, "while talking to ");
         if (wt != std::string_view::npos && wt < 8) {
+          if (!pend.reply.empty()) replies.push_back(pend.reply);
           pend = Pending{};
           pend.host = unixtext::host_of(line.substr(wt + 17));
           break;
@@ -206,6 +208,7 @@ bool sendmail_parse(const BounceText& b, DialectFacts* out) {
         // ">>> RCPT To:<a@b>"
         if (istarts_with(line, ">>>")) {
           std::string_view cmd = trim(line.substr(3));
+          if (!pend.reply.empty()) replies.push_back(pend.reply);
           pend.reply.clear();
           pend.exchange = true;
           pend.rcpt = istarts_with(cmd, "RCPT") ? unixtext::angle_address(cmd) : std::string();
@@ -268,7 +271,16 @@ bool sendmail_parse(const BounceText& b, DialectFacts* out) {
       }
     }
   }
+  if (!pend.reply.empty()) replies.push_back(pend.reply);
   for (auto& r : out->recipients) {
+    // "(reason: 552-5.7.0 This message was blocked ...)" is the first line of
+    // a multi-line reply the transcript has whole ("<<< 552-5.7.0 ..." lines
+    // answering DATA, which names no recipient)
+    for (const std::string& rep : replies)
+      if (!r.diagnostic.empty() && rep.size() > r.diagnostic.size() && rep.compare(0, r.diagnostic.size(), r.diagnostic) == 0) {
+        r.diagnostic = rep;
+        break;
+      }
     // BIGLOBE's free text, or Active!Hunter's unaddressed "550 ... (#5.1.1 - chkusr)"
     if (r.diagnostic.empty()) r.diagnostic = !info.empty() ? info : orphans;
     if (r.action.empty()) r.action = delayed_notice ? "delayed" : "failed";

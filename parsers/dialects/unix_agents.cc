@@ -194,8 +194,11 @@ bool postfix_text_parse(const BounceText& b, DialectFacts* out) {
       cur = nullptr;
       continue;
     }
-    // "<xxxxx@local.ie>: host mail.local.ie[195.7.46.14] said: 550 5.1.1"
-    if (line.front() == '<') {
+    // "<xxxxx@local.ie>: host mail.local.ie[195.7.46.14] said: 550 5.1.1";
+    // an indented "<a@b>: User unknown" inside a block is the server's reply
+    // quoting the address (continuation), not a new recipient
+    bool indented = l.begin < t.size() && (t[l.begin] == ' ' || t[l.begin] == '\t');
+    if (line.front() == '<' && !(indented && cur)) {
       std::size_t e = line.find(">:");
       if (e != std::string_view::npos) {
         std::string a = rfc3464::clean_address(line.substr(1, e - 1));

@@ -498,8 +498,9 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 
 /// diag_status - the first enhanced status code written in the (lowercased)
 /// text when its subject and detail are made of the digits 1-9 only (Sisimai
-/// then lets it override the Status field, lib/Sisimai/Fact.pm), else "".
-std::string_view diag_status(std::string_view t) {
+/// then lets it override the Status field, lib/Sisimai/Fact.pm), else "";
+/// with `any_digits` the first code whatever its digits ("5.7.0").
+std::string_view diag_status(std::string_view t, bool any_digits = false) {
   for (std::size_t i = 0; i + 4 < t.size(); ++i) {
     if ((t[i] != '4' && t[i] != '5') || t[i + 1] != '.') continue;
     if (i > 0 && (digit(t[i - 1]) || t[i - 1] == '.')) continue;
@@ -511,6 +512,7 @@ std::string_view diag_status(std::string_view t) {
     if (j == b) continue;
     if (j < t.size() && (digit(t[j]) || (t[j] == '.' && j + 1 < t.size() && digit(t[j + 1])))) continue;
     std::string_view code = t.substr(i, j - i);
+    if (any_digits) return code;
     for (std::size_t k = 2; k < code.size(); ++k)
       if (code[k] == '0') return {};
     return code;
@@ -547,7 +549,7 @@ void strip_continuations(std::string* s, std::string_view reply) {
   }
   const std::string_view code(vr, 3);
   char vsb[12] = {};
-  std::string_view vs = diag_status(t);
+  std::string_view vs = diag_status(t, /*any_digits=*/true);  // "552-5.7.0 ... 552-5.7.0 ..." too
   if (vs.empty()) {
     vs = {};
   } else if (vs.size() < sizeof(vsb)) {

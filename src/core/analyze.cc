@@ -346,28 +346,46 @@ void read_dialects(std::string_view text, std::string_view html, std::string_vie
   }
 }
 
-/// enrich_from_text - a DSN recipient whose Diagnostic-Code carries no SMTP
-/// reply and no enhanced code (absent, or "X-Unix; 255") takes the remote
-/// server's reply from the human-readable part when a dialect reader finds
-/// the same address there (OpenSMTPD writes "addr: 421 4.7.0 ..." in the
-/// text and only "Status: 4.0.0" in the report; sendmail's mailer errors).
+/// enrich_from_text - DSN recipients whose Diagnostic-Code is missing or cut
+/// short take the remote server's reply from the human-readable part, when a
+/// dialect reader finds the same recipient there:
+///   * no SMTP reply and no enhanced code (absent, or "X-Unix; 255"):
+///     OpenSMTPD writes "addr: 421 4.7.0 ..." in the text and only
+///     "Status: 4.0.0" in the report;
+///   * only the first line of a multi-line reply ("552-5.7.0 This message was
+///     blocked because its content presents a potential"): sendmail's
+///     transcript has every "<<< 552-5.7.0 ..." line.
 void enrich_from_text(std::string_view text, std::string_view html, std::string_view whole,
                       const std::vector<rfc5322::HeaderField>& headers, const Knowledge& knowledge, Analysis* out) {
   auto bare = [](const Recipient& r) { return r.reply_code.empty() && rfc3464::find_enhanced_status(r.diagnostic).empty(); };
+  auto cut = [](const Recipient& r) {
+    return r.reply_code.size() == 3 && r.diagnostic.size() > 4 && r.diagnostic.compare(0, 3, r.reply_code) == 0 &&
+           r.diagnostic[3] == '-';
+  };
   if (text.empty() && html.empty()) return;
-  if (std::none_of(out->recipients.begin(), out->recipients.end(), bare)) return;
+  if (std::none_of(out->recipients.begin(), out->recipients.end(), [&](const Recipient& r) { return bare(r) || cut(r); }))
+    return;
   dialects::BounceText b{text, out->subject, out->from, &headers, html, whole};
   dialects::DialectFacts facts;
   if (dialects::run_dialects(b, &facts).empty()) return;
   for (Recipient& r : out->recipients) {
-    if (!bare(r)) continue;
+    bool is_bare = bare(r), is_cut = !is_bare && cut(r);
+    if (!is_bare && !is_cut) continue;
     for (const Recipient& t : facts.recipients) {
-      if (!iequals(t.address, r.address) || t.diagnostic.empty()) continue;
-      if (t.reply_code.empty() && rfc3464::find_enhanced_status(t.diagnostic).empty()) break;
+      if (t.diagnostic.empty()) continue;
+      if (is_bare) {
+        if (!iequals(t.address, r.address)) continue;
+        if (t.reply_code.empty() && rfc3464::find_enhanced_status(t.diagnostic).empty()) break;
+      } else {
+        // the text's reply must continue the DSN's first line (the address
+        // may differ: X-Actual-Recipient, an expanded alias)
+        std::string_view td = util::trim(t.diagnostic);
+        if (td.size() <= r.diagnostic.size() || td.compare(0, r.diagnostic.size(), r.diagnostic) != 0) continue;
+      }
       std::string dsn_code = rfc3464::find_enhanced_status(r.dsn_status);
       r.status = rfc3464::remote_status(dsn_code, t.status, t.reply_code);
       r.status_text = knowledge.status_codes.meaning(r.status);
-      r.reply_code = t.reply_code;
+      if (!t.reply_code.empty()) r.reply_code = t.reply_code;
       r.diagnostic = t.diagnostic;
       if (r.diagnostic_type.empty()) r.diagnostic_type = t.diagnostic_type.empty() ? "smtp" : t.diagnostic_type;
       if (r.command.empty()) r.command = t.command;

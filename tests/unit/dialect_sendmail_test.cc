@@ -355,3 +355,54 @@ TEST_CASE("dialect sendmail: a forwarded copy keeps the inline DSN's Status", "[
     CHECK(f.recipients[0].reply_code == "550");
   }
 }
+
+TEST_CASE("dialect postfix text: an indented <addr>: line continues the block", "[dialect]") {
+  // shape of sisimai lhost-postfix-07: the server's reply quotes the address
+  const std::string text =
+      "This is the Postfix program at host smtp.example.jp.\n"
+      "\n"
+      "<kim@example.or.jp>: host\n"
+      "    mx.example.or.jp[192.0.2.22] said: 550\n"
+      "    <kim@example.or.jp>: User unknown\n"
+      "\n";
+  for (const char* eol : {"\n", "\r\n", "\r"}) {
+    const std::string t = with_endings(text, eol);
+    BounceText b;
+    b.text = t;
+    REQUIRE(postfix_text_detect(b));
+    DialectFacts f;
+    REQUIRE(postfix_text_parse(b, &f));
+    REQUIRE(f.recipients.size() == 1);
+    CHECK(f.recipients[0].reply_code == "550");
+    CHECK(f.recipients[0].diagnostic.find("User unknown") != std::string::npos);
+  }
+}
+
+TEST_CASE("dialect sendmail: a multi-line reply to DATA replaces its first line", "[dialect]") {
+  // shape of sisimai lhost-sendmail-34: "(reason: ...)" keeps the first line
+  // only; the transcript has all of Google's "<<< 552-5.7.0" lines
+  const std::string text =
+      "   ----- The following addresses had permanent fatal errors -----\n"
+      "kim@example.com\n"
+      "    (reason: 552-5.7.0 This message was blocked because its content presents a potential)\n"
+      "\n"
+      "   ----- Transcript of session follows -----\n"
+      "... while talking to mx.example.com.:\n"
+      ">>> DATA\n"
+      "<<< 552-5.7.0 This message was blocked because its content presents a potential\n"
+      "<<< 552-5.7.0 security issue. Please visit\n"
+      "<<< 552 5.7.0 our guidelines. x1 - gsmtp\n"
+      "554 5.0.0 Service unavailable\n";
+  for (const char* eol : {"\n", "\r\n", "\r"}) {
+    const std::string t = with_endings(text, eol);
+    BounceText b;
+    b.text = t;
+    REQUIRE(sendmail_detect(b));
+    DialectFacts f;
+    REQUIRE(sendmail_parse(b, &f));
+    REQUIRE(f.recipients.size() == 1);
+    CHECK(f.recipients[0].diagnostic.find("security issue") != std::string::npos);
+    CHECK(f.recipients[0].diagnostic.find("gsmtp") != std::string::npos);
+    CHECK(f.recipients[0].status == "5.7.0");
+  }
+}

@@ -121,6 +121,18 @@ TEST_CASE("reason: table-driven decisions") {
       {"4.0.0", "", "DNS Error: The domain example.org doesn't receive email according to the administrator: "
                     "returned Null MX",
        "failed", "notaccept", false, ""},
+      // multi-line reply: the repeated "552-5.7.0" prefixes are removed even
+      // for an x.x.0 code, so the vendor sentence reads whole
+      {"5.7.0", "552", "552-5.7.0 This message was blocked because its content presents a potential "
+                       "552-5.7.0 security issue. Please visit 552 5.7.0 our guidelines.",
+       "failed", "policyviolation", false, ""},
+      {"5.7.0", "552", "552-5.7.0 Our system detected an illegal attachment on your message. Please", "failed",
+       "policyviolation", false, ""},
+      // Spectrum's AUP# codes decide (the 5.1.0 status alone would say userunknown)
+      {"5.1.0", "550", "550 5.1.0 <x@example.com> sender rejected. Please see "
+                       "https://www.spectrum.net/support/internet/understanding-email-error-codes AUP#In-1310",
+       "failed", "toomanyconn", false, ""},
+      {"", "550", "550 AUP#O-1100 rejected", "failed", "requireptr", false, "5.7.25"},
       // reply-code and fall-backs
       {"", "503", "503 Improper sequence of commands", "failed", "syntaxerror", false, "5.5.2"},
       {"", "", "", "delayed", "expired", false, "4.4.7"},
