@@ -149,6 +149,11 @@ constexpr Lead kLeads[] = {
     {"In:  RCPT TO:", kSame, false, "Transcript of session follows", false},
     // Yahoo!: "I'm afraid I wasn't able to deliver the following message." ... "To: a@b" (flufl yahoo_12)
     {"wasn't able to deliver the following message", kToLine, false, {}, false},
+    // "You sent mail to a@b. That's not a valid user here." (an Exim autoreply filter; BounceParser warning-5)
+    {"You sent mail to ", kSame, false, "not a valid user here", false},
+    // "Your message to a@b has reached our local address" ... "but this email address is wrong or no longer
+    // valid" (flufl simple_26, an Italian campus server's own notice)
+    {"Your message to ", kSame, false, "this email address is wrong or no longer valid", false},
     // AOL: "Your mail to the following recipients could not be delivered because ..." / "\tscreenname" (flufl aol_01)
     {"Your mail to the following recipients could not be delivered", kNext, false, {}, true},
     // m-FILTER: "以下のメールアドレスへの送信に失敗しました。" / "a@b" (sisimai lhost-mfilter)
@@ -438,7 +443,15 @@ bool lead_phrase_parse(const BounceText& b, DialectFacts* out) {
           if (n) break;
           continue;
         }
-        if (!lead_address(s).empty()) continue;
+        std::string_view after;
+        std::string_view other = lead_address(s, &after);
+        if (!other.empty()) {
+          // another recipient's line; the same address again continues the
+          // sentence ("a@b, but this email address is wrong or no longer valid")
+          if (!util::iequals(rfc3464::clean_address(other), f.address)) continue;
+          while (!after.empty() && (after.front() == ',' || after.front() == ' ')) after.remove_prefix(1);
+          s = after;
+        }
         append(&diag, s);
         ++n;
       }

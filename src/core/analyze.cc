@@ -268,11 +268,23 @@ std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderFi
                    std::any_of(a.recipients.begin(), a.recipients.end(), [](const Recipient& r) {
                      return util::ifind(r.diagnostic_type, "boxbe") != std::string_view::npos;
                    });
-  if (challenge && !failed) return "challenge-response";
+  // A server that refuses until the sender confirms or whitelists its mail
+  // server ("550 Your server requires confirmation. Visit .../Whitelist.aspx
+  // ?IP=... to confirm this mail server."): a challenge, answered by the sender.
+  const bool confirm_gate = !a.recipients.empty() && std::all_of(a.recipients.begin(), a.recipients.end(), [](const Recipient& r) {
+    return util::ifind(r.diagnostic, "requires confirmation") != std::string_view::npos ||
+           util::ifind(r.diagnostic, "to confirm this mail server") != std::string_view::npos;
+  });
+  if ((challenge && !failed) || confirm_gate) return "challenge-response";
   if (failed) return "bounce";
   if (delayed) return "delay";
   if (delivered) return "delivered";
   if (report_type == "feedback-report" || !a.feedback_type.empty()) return "feedback-report";
+  // A delivery report that lost its details (sendmail's "<<< No Message
+  // Collected >>>" body): a failure notice naming no recipient.
+  if (a.recipients.empty() && report_type == "delivery-status")
+    for (const auto& f : fields)
+      if (iequals(f.name, "Auto-Submitted") && util::ifind(f.value, "failure") != std::string_view::npos) return "bounce";
   // RFC 3834 3.1.7: Auto-Submitted other than "no"; common vendor markers.
   for (const auto& f : fields)
     if (iequals(f.name, "Auto-Submitted") && !iequals(util::trim(f.value), "no") &&
@@ -554,6 +566,10 @@ bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const
     out->original_route = classify::route_summary(out->original->hops);
   }
   out->kind = classify_kind(*out, top_fields, report_type);
+  if (out->kind == "bounce" && out->recipients.empty())
+    out->diagnostics.push_back({Severity::kWarn, "bounce-no-recipient", -1,
+                                "a failure notice (delivery-status report) that names no recipient: its details were "
+                                "lost or never written"});
   out->rejected_by = classify::locate_rejection(*out, classifier);
   // Why: each recipient's reason (Sisimai's vocabulary), hard or soft, and a
   // status inferred from the text when the bounce carried none. The refusing

@@ -172,6 +172,8 @@ std::string render_text(const Analysis& a, const TextOptions& opts) {
     if (failed) what += fmt::format(", {} failed", failed);
     if (delayed) what += fmt::format(", {} delayed", delayed);
     if (other) what += fmt::format(", {} other", other);
+  } else if (a.kind == "bounce") {
+    what = "failure notice naming no recipient";
   } else if (a.input_kind == "headers") {
     what = "header block";
   } else {
