@@ -148,6 +148,60 @@ TEST_CASE("analyze: a DSN with no SMTP reply takes the server's reply from the n
   CHECK(a.recipients[0].diagnostic.find("temporarily deferred") != std::string::npos);
 }
 
+TEST_CASE("analyze: kinds of notices without a usable DSN", "[analyze]") {
+  SECTION("a delivery-status failure notice that lost its details is a bounce") {
+    // shape of BounceParser no-message-collected
+    Analysis a = run(
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+        "To: <bounces@example.com>\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status;\n"
+        "\tboundary=\"p0H9.1/mx.example.net\"\n"
+        "Subject: Returned mail: see transcript for details\n"
+        "Auto-Submitted: auto-generated (failure)\n"
+        "\n"
+        "<<< No Message Collected >>>\n");
+    CHECK(a.kind == "bounce");
+    CHECK(a.recipients.empty());
+    CHECK(std::any_of(a.diagnostics.begin(), a.diagnostics.end(),
+                      [](const Diagnostic& d) { return d.code == "bounce-no-recipient"; }));
+  }
+  SECTION("an auto-reply saying the address is not a valid user is a bounce") {
+    // shape of BounceParser warning-5
+    Analysis a = run(
+        "From: <>\n"
+        "To: bounces@example.com\n"
+        "Auto-Submitted: auto-replied\n"
+        "\n"
+        "You sent mail to ana@example.org. That's not a valid user here.\n");
+    CHECK(a.kind == "bounce");
+    REQUIRE(a.recipients.size() == 1);
+    CHECK(a.recipients[0].address == "ana@example.org");
+  }
+  SECTION("a server that refuses until the sender confirms is a challenge") {
+    Analysis a = run(
+        "From: MAILER-DAEMON@mx.example.net\n"
+        "To: ana@example.com\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+        "\n"
+        "--B\n"
+        "Content-Type: message/delivery-status\n"
+        "\n"
+        "Reporting-MTA: dns; mx.example.net\n"
+        "\n"
+        "Final-Recipient: rfc822; bo@example.org\n"
+        "Action: failed\n"
+        "Status: 5.0.0\n"
+        "Diagnostic-Code: smtp; 550 Your server requires confirmation. Visit http://www.example.org/Whitelist.aspx"
+        "?IP=192.0.2.1 to confirm this mail server.\n"
+        "\n"
+        "--B--\n");
+    CHECK(a.kind == "challenge-response");
+  }
+}
+
 TEST_CASE("analyze: bare header block as pasted", "[analyze]") {
   Analysis a = run("Received: from a.example.com (a.example.com [192.0.2.9]) by b.example.net with ESMTP; Tue, 12 Nov 2024 09:15:10 +0000\nSubject: test\nMessage-ID: <x@y>");
   CHECK(a.input_kind == "headers");
