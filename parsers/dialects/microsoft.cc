@@ -65,7 +65,9 @@ constexpr std::string_view kFailedHead[] = {
     "Delivery has failed to these recipients or",                          // en-US
     "Die Zustellung an folgende Empf\xC3\xA4nger oder Gruppen ist fehlgeschlagen",  // de-DE
     "La remise \xC3\xA0 ces destinataires ou groupes a \xC3\xA9" "chou\xC3\xA9",     // fr-FR
+    "chec de la remise pour ces destinataires ou groupes",                // fr-FR ("\xC3\x89" "chec de la remise ..."; other builds)
     "No se pudo entregar a estos destinatarios o grupos",                  // es-ES
+    "Error al entregar a estos destinatarios o grupos",                    // es-ES (reported variant, unverified)
     "Recapito non riuscito a questi destinatari o gruppi",                 // it-IT
     "Bezorging is mislukt voor deze ontvangers of groepen",                // nl-NL
     "Falha na entrega para estes destinat\xC3\xA1rios ou grupos",          // pt-BR
@@ -578,6 +580,8 @@ bool has_header(const BounceText& b, std::string_view name) {
   return false;
 }
 
+bool ndr_subject(std::string_view subject) { return automated_subject(subject); }
+
 bool looks_automated(const BounceText& b) {
   static constexpr std::string_view kFrom[] = {"postmaster", "mailer-daemon", "mailer_daemon", "mailerdaemon",
                                                "mail delivery", "system administrator", "microsoft outlook",
@@ -782,6 +786,10 @@ ExchangeMarkers exchange_markers(std::string_view t) {
 }
 
 }  // namespace
+
+bool exchange_has_markers(std::string_view text) {
+  return exchange_markers(text.substr(0, kMaxText)).any();
+}
 
 bool exchange_detect(const BounceText& b) {
   std::string storage;

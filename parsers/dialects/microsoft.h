@@ -10,6 +10,8 @@
 // PUBLIC FUNCTIONS
 //   exchange_detect / exchange_parse        Exchange 2007+ / EXO NDR text (old
 //                                           and new layouts, localised)
+//   exchange_has_markers                    that text's localised markers, for
+//                                           the paste reader
 //   exchange_legacy_detect / _parse         Exchange 5.5/2000/2003 "did not
 //                                           reach the following recipient(s)"
 //   exchange_cdo_detect / _parse            "--- Non-Delivery Report ---" (CDO)
@@ -35,6 +37,12 @@ namespace ndrscan::dialects {
 bool exchange_detect(const BounceText& b);
 /// exchange_parse - recipients, codes, remote server and Generating server.
 bool exchange_parse(const BounceText& b, DialectFacts* out);
+
+/// exchange_has_markers - `text` carries Exchange 2007+ / EXO NDR wording
+/// in one of the locales exchange_detect knows (the same tables: failed and
+/// delayed headings, the administrators' sections, "Your message to X
+/// couldn't be delivered"). The paste reader uses it to tell NDR text.
+bool exchange_has_markers(std::string_view text);
 
 /// exchange_legacy_detect - "did not reach the following recipient(s)" /
 /// "The following recipient(s) could not be reached:" (Exchange 5.5-2003,
@@ -89,6 +97,11 @@ std::string_view first_address(std::string_view s);
 /// X-MS-Exchange-Message-Is-Ndr, X-MS-Embedded-Report, Auto-Submitted, an
 /// "Undeliverable"-like subject in the supported locales).
 bool looks_automated(const BounceText& b);
+
+/// ndr_subject - an "Undeliverable:" / "Delivery delayed:"-like subject
+/// prefix in one of the supported locales (the subjects looks_automated
+/// accepts).
+bool ndr_subject(std::string_view subject);
 
 /// header_value - first header field named `name` (case-insensitive), or "".
 std::string_view header_value(const BounceText& b, std::string_view name);

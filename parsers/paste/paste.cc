@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "parsers/dialects/microsoft.h"
 #include "parsers/paste/paste_internal.h"
 #include "parsers/rfc2047/encoded_word.h"
 #include "parsers/rfc5322/header_block.h"
@@ -67,9 +68,11 @@ bool automated(const Fields& fields) {
     if (iequals(f.name, "From"))
       for (std::string_view k : kFrom)
         if (ifind(f.value, k) != std::string_view::npos) return true;
-    if (iequals(f.name, "Subject"))
+    if (iequals(f.name, "Subject")) {
       for (std::string_view k : kSubject)
         if (istarts_with(util::trim(f.value), k)) return true;
+      if (dialects::vtext::ndr_subject(f.value)) return true;  // localised NDR subjects
+    }
   }
   return false;
 }
