@@ -800,7 +800,10 @@ bool exchange_detect(const BounceText& b) {
   // "Your message to X couldn't be delivered" alone is common prose: it
   // needs the admin section or an Exchange header to count.
   if (!m.failed && !m.delayed && !m.rejected && !m.diag && !m.admin) return vtext::looks_automated(b) && vtext::has_header(b, "X-MS-Exchange-Message-Is-Ndr");
-  return vtext::looks_automated(b);
+  if (vtext::looks_automated(b)) return true;
+  // NDR body text alone (saved from a ticket, read with --no-paste): there
+  // is no header to ask, so a heading or administrators' section will do.
+  return (!b.headers || b.headers->empty()) && trim(b.from).empty() && trim(b.subject).empty();
 }
 
 bool exchange_parse(const BounceText& b, DialectFacts* out) {

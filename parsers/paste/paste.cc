@@ -307,6 +307,10 @@ void give_bounce_a_header(Repairer* r) {
 
 }  // namespace
 
+bool text_only(std::string_view repaired) {
+  return repaired.size() > kMark.size() && repaired.substr(0, kMark.size()) == kMark && repaired[kMark.size()] == '\n';
+}
+
 std::optional<std::string> prepare(std::string_view text, Mode mode, std::vector<Diagnostic>* diags) {
   if (mode == Mode::kOff || util::trim(text).empty()) return std::nullopt;
   if (text.size() > kMaxPaste) {

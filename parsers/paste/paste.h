@@ -9,7 +9,8 @@
 //   the normal pipeline can read, with one diagnostic per repair.
 //
 // PUBLIC FUNCTIONS
-//   prepare()  text -> repaired copy (or nullopt when nothing to repair)
+//   prepare()    text -> repaired copy (or nullopt when nothing to repair)
+//   text_only()  the repaired copy is header-less bounce text given a header
 //
 // DIAGNOSTICS
 //   paste-* codes, one per kind of repair, with the byte offset in the
@@ -31,5 +32,9 @@ enum class Mode { kAuto, kOn, kOff };
 /// an RFC 5322 message, return the repaired text; nullopt leaves the input
 /// unchanged. Repairs are appended to *diags.
 std::optional<std::string> prepare(std::string_view text, Mode mode, std::vector<Diagnostic>* diags);
+
+/// text_only - `repaired` (what prepare returned) is bounce text that had no
+/// header at all: its only header field is the one prepare added to it.
+bool text_only(std::string_view repaired);
 
 }  // namespace ndrscan::paste

@@ -537,6 +537,8 @@ bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const
   std::string report_type;
   if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, &report_type, error))
     return false;
+  // bounce text without any header that the paste reader gave one
+  if (repaired && paste::text_only(*repaired)) out->input_kind = "text";
   // A forwarded NDR ("Fwd: Undeliverable: ..." with the bounce attached):
   // when this message names no recipient, read the attached message.
   if (out->recipients.empty() && opts.forward_depth > 0 && !top_fields.empty()) {
