@@ -81,6 +81,65 @@ constexpr std::string_view kFailedHead[] = {
 constexpr std::string_view kDelayedHead[] = {
     "Delivery is delayed to these recipients or",                          // en-US
     "Die Zustellung an folgende Empf\xC3\xA4nger oder Gruppen wurde verz\xC3\xB6gert",  // de-DE
+    // The headings below (fr .. zh) are not verified against Microsoft's
+    // resources; delay_signals() also recognises a delay notice without them.
+    "La remise est retard\xC3\xA9" "e pour ces destinataires ou groupes",  // fr-FR
+    "La remise \xC3\xA0 ces destinataires ou groupes est retard\xC3\xA9" "e",  // fr-FR
+    "La entrega a estos destinatarios o grupos se ha retrasado",  // es-ES
+    "Se ha retrasado la entrega a estos destinatarios o grupos",  // es-ES
+    "Il recapito a questi destinatari o gruppi \xC3\xA8 stato ritardato",  // it-IT
+    "Recapito ritardato per questi destinatari o gruppi",  // it-IT
+    "De bezorging is vertraagd voor deze ontvangers of groepen",  // nl-NL
+    "Bezorging is vertraagd voor deze ontvangers of groepen",  // nl-NL
+    "A entrega para estes destinat\xC3\xA1rios ou grupos est\xC3\xA1 atrasada",  // pt-BR
+    "Entrega atrasada para estes destinat\xC3\xA1rios ou grupos",  // pt-BR
+    "\xE6\xAC\xA1\xE3\x81\xAE\xE5\x8F\x97\xE4\xBF\xA1\xE8\x80\x85\xE3\x81\xBE\xE3\x81\x9F\xE3\x81\xAF\xE3\x82\xB0\xE3\x83\xAB\xE3\x83\xBC\xE3\x83\x97\xE3\x81\xB8\xE3\x81\xAE\xE9\x85\x8D\xE4\xBF\xA1\xE3\x81\x8C\xE9\x81\x85\xE5\xBB\xB6\xE3\x81\x97\xE3\x81\xA6\xE3\x81\x84\xE3\x81\xBE\xE3\x81\x99",  // ja-JP 次の受信者またはグループへの配信が遅延しています
+    "\xE4\xBC\xA0\xE9\x80\x92\xE5\x88\xB0\xE8\xBF\x99\xE4\xBA\x9B\xE6\x94\xB6\xE4\xBB\xB6\xE4\xBA\xBA\xE6\x88\x96\xE7\xBB\x84\xE7\x9A\x84\xE9\x82\xAE\xE4\xBB\xB6\xE5\xB7\xB2\xE5\xBB\xB6\xE8\xBF\x9F",  // zh-CN 传递到这些收件人或组的邮件已延迟
+    "\xE5\xBB\xB6\xE8\xBF\x9F\xE4\xBC\xA0\xE9\x80\x92\xE5\x88\xB0\xE8\xBF\x99\xE4\xBA\x9B\xE6\x94\xB6\xE4\xBB\xB6\xE4\xBA\xBA\xE6\x88\x96\xE7\xBB\x84",  // zh-CN 延迟传递到这些收件人或组
+};
+// "Delivery delayed: <subject>" - the delay notice's subject prefix. Only
+// en and de are verified; the others are the usual translations, used
+// with the codes (see delay_signals) rather than alone.
+constexpr std::string_view kDelayedSubject[] = {
+    "Delivery delayed",  // en-US
+    "Zustellung verz\xC3\xB6gert",  // de-DE
+    "Remise retard\xC3\xA9" "e",  // fr-FR
+    "Remise diff\xC3\xA9r\xC3\xA9" "e",  // fr-FR
+    "Entrega retrasada",  // es-ES
+    "Entrega demorada",  // es-ES
+    "Recapito ritardato",  // it-IT
+    "Consegna ritardata",  // it-IT
+    "Bezorging vertraagd",  // nl-NL
+    "Vertraagde bezorging",  // nl-NL
+    "Entrega atrasada",  // pt-BR
+    "Atraso na entrega",  // pt-BR
+    "\xE9\x85\x8D\xE4\xBF\xA1\xE9\x81\x85\xE5\xBB\xB6",  // ja-JP 配信遅延
+    "\xE9\x85\x8D\xE4\xBF\xA1\xE3\x81\xAE\xE9\x81\x85\xE5\xBB\xB6",  // ja-JP 配信の遅延
+    "\xE5\xBB\xB6\xE8\xBF\x9F\xE4\xBC\xA0\xE9\x80\x92",  // zh-CN 延迟传递
+    "\xE4\xBC\xA0\xE9\x80\x92\xE5\xBB\xB6\xE8\xBF\x9F",  // zh-CN 传递延迟
+};
+// "Delivery will continue to be attempted." / "The server will keep trying
+// to deliver this message ..." - the retry promise of a delay notice. Never
+// a phrase that a failure notice's "has stopped trying" would contain.
+constexpr std::string_view kRetryWording[] = {
+    "Delivery will continue to be attempted",  // en-US
+    "will keep trying to deliver",  // en-US
+    "wird weiterhin versucht",  // de-DE
+    "weiterhin versuchen",  // de-DE
+    "sera retent\xC3\xA9" "e",  // fr-FR "La remise sera retentée."
+    "essayer de remettre ce message",  // fr-FR "continuera d'essayer de remettre ce message"
+    "seguir\xC3\xA1 intentando",  // es-ES
+    "volver\xC3\xA1 a intentar",  // es-ES
+    "continuer\xC3\xA0 a tentare",  // it-IT
+    "continuer\xC3\xA0 a provare",  // it-IT
+    "blijft proberen",  // nl-NL
+    "wordt opnieuw geprobeerd",  // nl-NL
+    "continuar\xC3\xA1 tentando",  // pt-BR
+    "continuar\xC3\xA1 a tentar",  // pt-BR
+    "\xE5\x86\x8D\xE8\xA9\xA6\xE8\xA1\x8C\xE3\x81\x97\xE3\x81\xBE\xE3\x81\x99",  // ja-JP 再試行します (will retry; not 再試行を停止)
+    "\xE9\x85\x8D\xE4\xBF\xA1\xE3\x82\x92\xE8\xA9\xA6\xE8\xA1\x8C\xE3\x81\x97\xE7\xB6\x9A\xE3\x81\x91\xE3\x81\xBE\xE3\x81\x99",  // ja-JP 配信を試行し続けます
+    "\xE5\xB0\x86\xE7\xBB\xA7\xE7\xBB\xAD\xE5\xB0\x9D\xE8\xAF\x95",  // zh-CN 将继续尝试
+    "\xE5\xB0\x86\xE9\x87\x8D\xE8\xAF\x95",  // zh-CN 将重试
 };
 // "<host> rejected your message to the following email addresses:" (EXO)
 constexpr std::string_view kRejectedHead[] = {
@@ -534,14 +593,12 @@ bool automated_subject(std::string_view s) {
   static constexpr std::string_view kPrefixes[] = {
       "Undeliverable",                       // en-US
       "Undelivered",                         // en-US
-      "Delivery delayed",                    // en-US
       "Delivery Status Notification",        // Gmail
       "Non-Delivery",                        // CDO
       "DELIVERY FAILURE",                    // Domino
       "Returned mail",                       // sendmail-likes
       "Mail System Error",                   // ezweb
       "Unzustellbar",                        // de-DE
-      "Zustellung verz\xC3\xB6gert",         // de-DE
       "Non remis",                           // fr-FR
       "Non distribuable",                    // fr-CA
       "No se puede entregar",                // es-ES
@@ -555,6 +612,8 @@ bool automated_subject(std::string_view s) {
   };
   s = trim(s);
   for (std::string_view p : kPrefixes)
+    if (istarts_with(s, p)) return true;
+  for (std::string_view p : kDelayedSubject)
     if (istarts_with(s, p)) return true;
   return false;
 }
@@ -785,6 +844,24 @@ ExchangeMarkers exchange_markers(std::string_view t) {
   return m;
 }
 
+/// delay_signals - a delay notice told by what does not depend on its
+/// heading's exact wording: every recipient has a 4.x.x status and no 5xx
+/// reply, none is an expiry ("550 4.4.7 QUEUE.Expired; message expired" is
+/// a failure), and the subject is "Delivery delayed:" or the text promises
+/// another attempt, in one of the supported languages.
+bool delay_signals(std::string_view subject, std::string_view text, const DialectFacts& facts) {
+  if (facts.recipients.empty()) return false;
+  for (const auto& r : facts.recipients) {
+    if (r.status.empty() || r.status[0] != '4') return false;
+    if (!r.reply_code.empty() && r.reply_code[0] != '4') return false;
+    if (ifind(r.diagnostic, "expired") != npos || ifind(r.diagnostic, "QUEUE.") != npos) return false;
+  }
+  subject = trim(subject);
+  for (std::string_view p : kDelayedSubject)
+    if (istarts_with(subject, p)) return true;
+  return find_any(text.substr(0, 65536), kRetryWording) != npos;
+}
+
 }  // namespace
 
 bool exchange_has_markers(std::string_view text) {
@@ -812,12 +889,13 @@ bool exchange_parse(const BounceText& b, DialectFacts* out) {
   if (t.empty()) return false;
   std::vector<TextLine> lines = lines_of(t);
   bool delayed = false;
-  std::size_t top = npos, diag = npos;
+  std::size_t top = npos, diag = npos, failed_heading = npos;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string_view l = lines[i].t;
     if (top == npos) {
       if (find_any(l, kFailedHead) != npos || find_any(l, kRejectedHead) != npos) {
         top = i + 1;
+        failed_heading = i;
       } else if (find_any(l, kDelayedHead) != npos) {
         top = i + 1;
         delayed = true;
@@ -846,6 +924,9 @@ bool exchange_parse(const BounceText& b, DialectFacts* out) {
   // 3. the new layout: "Your message to X couldn't be delivered."
   parse_new_layout(lines, out);
   if (out->recipients.empty()) return false;
+  // 4. a delay notice whose heading the tables do not know
+  if (!delayed && failed_heading == npos && delay_signals(b.subject, t, *out))
+    for (auto& r : out->recipients) r.action = "delayed";
   // offsets are into b.text: none when the text read was converted HTML or
   // ISO-2022-JP
   if (out->original_offset != npos && !storage.empty()) out->original_offset = npos;
