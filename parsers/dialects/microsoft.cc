@@ -24,8 +24,16 @@
 //
 //   Localised markers (en, de, fr, es, it, nl, pt, ja, zh) are tagged with
 //   their locale. The parse itself is structural (an address line, a host
-//   line, a quoted or '#'-framed SMTP reply) so a locale whose exact wording
-//   differs from the table still yields codes once a marker is found.
+//   line, a quoted or '#'-framed SMTP reply, "Label: reply" with an ASCII
+//   or fullwidth colon) so a locale whose exact wording differs from the
+//   table still yields codes once a marker is found. The same tables tell
+//   the paste reader what NDR text is (exchange_has_markers).
+//
+//   Delay notices: the "Delivery is delayed to these recipients or groups"
+//   heading (en, de verified; other locales are unverified translations),
+//   or, whatever the heading's wording, every recipient 4.x.x without a 5xx
+//   reply or an expiry and a "Delivery delayed:" subject or a retry promise
+//   (delay_signals). "550 4.4.7 QUEUE.Expired" is a failure.
 //
 // PUBLIC FUNCTIONS
 //   exchange_detect / exchange_parse, exchange_legacy_detect /
