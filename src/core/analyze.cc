@@ -233,6 +233,38 @@ std::vector<std::string> attached_messages(std::string_view bytes, const std::ve
   return out;
 }
 
+/// inline_forward - the forwarded copy inside a message's text, from the line
+/// after a client's forward marker: Gmail "---------- Forwarded message
+/// ---------", Apple Mail "Begin forwarded message:", Outlook "-----Original
+/// Message-----", Thunderbird "-------- Forwarded Message --------" (the
+/// copy's "From:/Subject:" block and its "> " quoting are then read as
+/// pasted text). Empty when there is no marker.
+std::string_view inline_forward(std::string_view text) {
+  static constexpr std::string_view kMarkers[] = {
+      "Forwarded message",     // Gmail "---------- Forwarded message ---------"
+      "Begin forwarded message:",  // Apple Mail
+      "Original Message-----",     // Outlook "-----Original Message-----"
+      "Forwarded Message --------",  // Thunderbird
+      "Original Message --------",   // Thunderbird reply/forward inline
+  };
+  std::size_t best = std::string_view::npos;
+  for (std::string_view m : kMarkers) {
+    std::size_t p = util::ifind(text, m);
+    if (p == std::string_view::npos) continue;
+    // the marker stands at the start of its line (after dashes or blanks)
+    std::size_t ls = text.find_last_of("\r\n", p);
+    ls = ls == std::string_view::npos ? 0 : ls + 1;
+    bool clean = true;
+    for (std::size_t i = ls; i < p; ++i)
+      if (text[i] != '-' && text[i] != ' ' && text[i] != '\t' && text[i] != '>') clean = false;
+    if (clean && p < best) best = p;
+  }
+  if (best == std::string_view::npos) return {};
+  std::size_t eol = text.find_first_of("\r\n", best);
+  if (eol == std::string_view::npos) return {};
+  return text.substr(eol);
+}
+
 /// has_field - a header field with this name exists (value contains `needle` if given).
 bool has_field(const std::vector<rfc5322::HeaderField>& fields, std::string_view name, std::string_view needle = {}) {
   for (const auto& f : fields)
@@ -408,10 +440,12 @@ void enrich_from_text(std::string_view text, std::string_view html, std::string_
 }
 
 /// analyze_structure - everything up to (not including) network mapping.
+/// *body_text gets the human-readable text part when no recipient was found
+/// (for inline forwards); it stays empty otherwise.
 bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                        Analysis* out, std::vector<rfc5322::HeaderField>* top_fields,
                        std::vector<rfc5322::HeaderField>* original_fields, std::string* report_type,
-                       std::string* error) {
+                       std::string* body_text, std::string* error) {
   if (util::trim(bytes).empty()) {
     *error = "empty input";
     return false;
@@ -453,6 +487,7 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     text = mime::decode_transfer(bytes.substr(top.body_offset), top.value("Content-Transfer-Encoding"));
     out->generating_server = generating_server(text);
     read_dialects(text, {}, bytes, top.fields, knowledge, opts, out, original_fields);
+    if (out->recipients.empty()) *body_text = std::move(text);
     return true;
   }
 
@@ -525,6 +560,7 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     read_dialects(text_body, html_body, bytes, top.fields, knowledge, opts, out, original_fields);
   else if (out->dialect == "rfc3464")
     enrich_from_text(text_body, html_body, bytes, top.fields, knowledge, out);
+  if (out->recipients.empty() || out->dialect == "embedded-dsn") *body_text = std::string(text_body);
   return true;
 }
 
@@ -534,27 +570,42 @@ bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const
   std::optional<std::string> repaired = paste::prepare(bytes, opts.paste, &out->diagnostics);
   if (repaired) bytes = *repaired;
   std::vector<rfc5322::HeaderField> top_fields, original_fields;
-  std::string report_type;
-  if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, &report_type, error))
+  std::string report_type, body_text;
+  if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, &report_type, &body_text, error))
     return false;
-  // A forwarded NDR ("Fwd: Undeliverable: ..." with the bounce attached):
-  // when this message names no recipient, read the attached message.
-  if (out->recipients.empty() && opts.forward_depth > 0 && !top_fields.empty()) {
+  // A forwarded NDR ("Fwd: Undeliverable: ..."): when this message names no
+  // recipient (or only DSN fields found somewhere inside it, which an
+  // attached report also has), read the attached message, then a copy
+  // forwarded inline in the text.
+  const bool only_embedded = out->dialect == "embedded-dsn" && !out->is_report;
+  if ((out->recipients.empty() || only_embedded) && opts.forward_depth > 0 && !top_fields.empty()) {
     AnalyzeOptions inner_opts = opts;
     inner_opts.forward_depth = opts.forward_depth - 1;
     inner_opts.paste = paste::Mode::kOff;
-    for (const std::string& raw : attached_messages(bytes, top_fields)) {
-      Analysis inner;
-      std::string inner_err;
-      if (!analyze_message(raw, knowledge, inner_opts, &inner, &inner_err) || inner.recipients.empty()) continue;
+    auto adopt = [&](Analysis&& inner, std::string message) {
       inner.source = out->source;
       inner.source_offset = out->source_offset;
       inner.forwarded = true;
       inner.diagnostics.insert(inner.diagnostics.begin(), out->diagnostics.begin(), out->diagnostics.end());
-      inner.diagnostics.push_back({Severity::kWarn, "forwarded-ndr", -1,
-                                   fmt::format("the bounce was read from a message attached to \"{}\"", out->subject)});
+      inner.diagnostics.push_back({Severity::kWarn, "forwarded-ndr", -1, std::move(message)});
       *out = std::move(inner);
+    };
+    for (const std::string& raw : attached_messages(bytes, top_fields)) {
+      Analysis inner;
+      std::string inner_err;
+      if (!analyze_message(raw, knowledge, inner_opts, &inner, &inner_err) || inner.recipients.empty()) continue;
+      adopt(std::move(inner), fmt::format("the bounce was read from a message attached to \"{}\"", out->subject));
       return true;
+    }
+    if (std::string_view copy = inline_forward(body_text); !copy.empty() && out->recipients.empty()) {
+      inner_opts.paste = paste::Mode::kOn;  // a "From:/Subject:" block and "> " quoting, as pasted
+      Analysis inner;
+      std::string inner_err;
+      if (analyze_message(copy, knowledge, inner_opts, &inner, &inner_err) && !inner.recipients.empty()) {
+        adopt(std::move(inner), fmt::format("the bounce was read from a copy forwarded inside the text of \"{}\"",
+                                            out->subject));
+        return true;
+      }
     }
   }
   // Where: every hop placed on a network, the route, and who refused.
