@@ -275,6 +275,29 @@ bool has_field(const std::vector<rfc5322::HeaderField>& fields, std::string_view
 /// classify_kind - what this message is, so non-bounces are labelled and
 /// not reported as failures (RFC 3834 auto-replies, RFC 5965 feedback
 /// reports, successful-delivery DSNs, challenge/response systems).
+/// autoreply_marked - a vacation / out-of-office reply by its own markers:
+/// vendor fields or the subject ("Automatic reply:", "Out of Office", ...).
+/// Auto-Submitted alone is not enough here: some MTAs send bounces with it.
+bool autoreply_marked(const std::vector<rfc5322::HeaderField>& fields, std::string_view subj) {
+  if (has_field(fields, "X-Autoreply") || has_field(fields, "X-Autorespond") ||
+      has_field(fields, "Precedence", "auto_reply") || has_field(fields, "X-Auto-Response-Suppress", "oof") ||
+      has_field(fields, "X-MS-Exchange-Inbox-Rules-Loop"))
+    return true;
+  static constexpr std::string_view kAutoSubjects[] = {
+      "automatic reply", "auto-reply", "auto reply", "autoreply", "auto:", "out of office", "out of the office",
+      "abwesenheitsnotiz",     // de-DE
+      "automatische antwort",  // de-DE
+      "réponse automatique",   // fr-FR
+      "respuesta automática",  // es-ES
+      "risposta automatica",   // it-IT
+      "automatisch antwoord",  // nl-NL
+      "resposta automática",   // pt-BR
+      "vacation", "away from my mail"};
+  for (auto p : kAutoSubjects)
+    if (util::ifind(subj, p) != std::string_view::npos) return true;
+  return false;
+}
+
 std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderField>& fields,
                           const std::string& report_type) {
   bool failed = false, delayed = false, delivered = false;
@@ -293,6 +316,7 @@ std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderFi
   bool challenge = has_field(fields, "X-Boxbe-Screen") || has_field(fields, "X-Boxbe-Message-ID") ||
                    has_field(fields, "X-SpamArrest-Challenge") || util::ifind(subj, "please confirm") != std::string_view::npos ||
                    util::ifind(subj, "verify your email") != std::string_view::npos ||
+                   util::ifind(subj, "verification required") != std::string_view::npos ||
                    util::ifind(subj, "awaiting your approval") != std::string_view::npos ||
                    // Boxbe's DSN-shaped notice (BounceParser boxbe-cr): From noreply@boxbe.com,
                    // "Diagnostic-Code: X-Boxbe-Notice; Sender not pre-approved."
@@ -322,22 +346,7 @@ std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderFi
     if (iequals(f.name, "Auto-Submitted") && !iequals(util::trim(f.value), "no") &&
         util::ifind(f.value, "auto-replied") != std::string_view::npos)
       return "autoreply";
-  if (has_field(fields, "X-Autoreply") || has_field(fields, "X-Autorespond") ||
-      has_field(fields, "Precedence", "auto_reply") || has_field(fields, "X-Auto-Response-Suppress", "oof") ||
-      has_field(fields, "X-MS-Exchange-Inbox-Rules-Loop"))
-    return "autoreply";
-  static constexpr std::string_view kAutoSubjects[] = {
-      "automatic reply", "auto-reply", "autoreply", "auto:", "out of office", "out of the office",
-      "abwesenheitsnotiz",     // de-DE
-      "automatische antwort",  // de-DE
-      "réponse automatique",   // fr-FR
-      "respuesta automática",  // es-ES
-      "risposta automatica",   // it-IT
-      "automatisch antwoord",  // nl-NL
-      "resposta automática",   // pt-BR
-      "vacation", "away from my mail"};
-  for (auto p : kAutoSubjects)
-    if (util::ifind(subj, p) != std::string_view::npos) return "autoreply";
+  if (autoreply_marked(fields, subj)) return "autoreply";
   return a.input_kind == "headers" ? "headers" : "message";
 }
 
@@ -440,8 +449,8 @@ void enrich_from_text(std::string_view text, std::string_view html, std::string_
 }
 
 /// analyze_structure - everything up to (not including) network mapping.
-/// *body_text gets the human-readable text part when no recipient was found
-/// (for inline forwards); it stays empty otherwise.
+/// *body_text gets the human-readable text part, transfer encoding undone
+/// (for inline forwards and as the reason classifier's context).
 bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                        Analysis* out, std::vector<rfc5322::HeaderField>* top_fields,
                        std::vector<rfc5322::HeaderField>* original_fields, std::string* report_type,
@@ -487,7 +496,7 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     text = mime::decode_transfer(bytes.substr(top.body_offset), top.value("Content-Transfer-Encoding"));
     out->generating_server = generating_server(text);
     read_dialects(text, {}, bytes, top.fields, knowledge, opts, out, original_fields);
-    if (out->recipients.empty()) *body_text = std::move(text);
+    *body_text = std::move(text);
     return true;
   }
 
@@ -560,7 +569,7 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     read_dialects(text_body, html_body, bytes, top.fields, knowledge, opts, out, original_fields);
   else if (out->dialect == "rfc3464")
     enrich_from_text(text_body, html_body, bytes, top.fields, knowledge, out);
-  if (out->recipients.empty() || out->dialect == "embedded-dsn") *body_text = std::string(text_body);
+  *body_text = std::string(text_body);
   return true;
 }
 
@@ -616,6 +625,13 @@ bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const
     classifier.classify_hops(&out->original->hops, original_fields);
     out->original_route = classify::route_summary(out->original->hops);
   }
+  // An out-of-office reply whose text happens to read like a notice ("Your
+  // message could not be delivered to me personally; contact a@b") is a
+  // reply: the broad lead-phrase reader does not make it a bounce.
+  if (out->dialect == "lead-phrase" && autoreply_marked(top_fields, out->subject)) {
+    out->recipients.clear();
+    out->dialect.clear();
+  }
   out->kind = classify_kind(*out, top_fields, report_type);
   if (out->kind == "bounce" && out->recipients.empty())
     out->diagnostics.push_back({Severity::kWarn, "bounce-no-recipient", -1,
@@ -629,7 +645,19 @@ bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const
   {
     std::string_view rhost;
     if (out->rejected_by && out->rejected_by->source != "Reporting-MTA") rhost = out->rejected_by->host;
-    const std::string_view context = reason::bounce_context(bytes);
+    std::string_view context = reason::bounce_context(bytes);
+    // A base64 or quoted-printable notice is read decoded as well: the
+    // context must not depend on the transfer encoding.
+    std::string joined;
+    if (!body_text.empty()) {
+      std::string_view probe = util::trim(std::string_view(body_text).substr(0, 200));
+      probe = probe.substr(0, probe.find_first_of("\r\n"));
+      if (!probe.empty() && context.find(probe) == std::string_view::npos) {
+        joined.reserve(context.size() + body_text.size() + 1);
+        joined.append(context).append("\n").append(body_text);
+        context = joined;
+      }
+    }
     for (auto& r : out->recipients) {
       reason::ReasonResult rr = reason::classify(r, out->dialect, knowledge.reasons, rhost, context);
       r.reason = std::move(rr.reason);
