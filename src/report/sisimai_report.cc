@@ -140,7 +140,10 @@ std::vector<std::string> sisimai_records(const Analysis& a) {
     j["reason"] = r.reason;
     j["recipient"] = recipient;
     j["replycode"] = r.reply_code;
-    j["rhost"] = util::lower(r.remote_mta);
+    // the remote MTA, else the server ndrscan found refusing (rejected_by)
+    std::string rhost = r.remote_mta;
+    if (rhost.empty() && a.rejected_by) rhost = !a.rejected_by->host.empty() ? a.rejected_by->host : a.rejected_by->ip;
+    j["rhost"] = util::lower(rhost);
     j["senderdomain"] = domain_of(addresser);
     j["smtpagent"] = agent;
     j["smtpcommand"] = !r.command.empty() ? r.command : smtp_command(r.diagnostic);
