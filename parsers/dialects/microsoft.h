@@ -60,6 +60,12 @@ bool exchange_cdo_parse(const BounceText& b, DialectFacts* out);
 bool gmail_text_detect(const BounceText& b);
 /// gmail_text_parse - recipients, "Technical details" and the remote reply.
 bool gmail_text_parse(const BounceText& b, DialectFacts* out);
+/// gmail_notice_detect - current Gmail text: a "** Address not found **" /
+/// "** Delivery incomplete **" banner and "wasn't delivered to a@b" or
+/// "temporary problem delivering your message to a@b".
+bool gmail_notice_detect(const BounceText& b);
+/// gmail_notice_parse - the addressed recipient(s) and "The response was:".
+bool gmail_notice_parse(const BounceText& b, DialectFacts* out);
 
 /// domino_detect - "was not delivered to:" ... "because:" (Lotus Domino).
 bool domino_detect(const BounceText& b);

@@ -175,6 +175,91 @@ bool gmail_text_parse(const BounceText& b, DialectFacts* out) {
 }
 
 // ---------------------------------------------------------------------------
+// Gmail (current text form, also as pasted from Gmail's web view):
+//   ** Address not found **
+//   Your message wasn't delivered to ana@example.org because the address couldn't be found, ...
+//   The response from the remote server was:
+//   550 5.1.1 The email account that you tried to reach does not exist.
+// and the delay notice:
+//   ** Delivery incomplete **
+//   There was a temporary problem delivering your message to bo@example.org. Gmail will retry for 46 more hours.
+//   The response was:
+//   The recipient server did not accept our requests to connect. ... [mx.example.org 192.0.2.5: timed out]
+
+namespace {
+
+constexpr std::string_view kGmailNoticeLeads[] = {"wasn't delivered to ", "was not delivered to ",
+                                                   "temporary problem delivering your message to ",
+                                                   "couldn't be delivered to "};
+
+/// gmail_banner - a "** Address not found **" style line near the start.
+bool gmail_banner(std::string_view t) {
+  for (const TextLine& l : lines_of(t.substr(0, 2048))) {
+    std::string_view s = l.t;
+    if (s.size() > 6 && s.substr(0, 3) == "** " && s.substr(s.size() - 3) == " **") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool gmail_notice_detect(const BounceText& b) {
+  std::string storage;
+  std::string_view t = vtext::notice_text(b, &storage);
+  if (!gmail_banner(t)) return false;
+  std::string_view head = t.substr(0, 4096);
+  for (std::string_view lead : kGmailNoticeLeads)
+    if (ifind(head, lead) != npos) return true;
+  return false;
+}
+
+bool gmail_notice_parse(const BounceText& b, DialectFacts* out) {
+  std::string storage;
+  std::string_view t = vtext::notice_text(b, &storage);
+  std::string_view head = t.substr(0, 8192);
+  bool delayed = ifind(head, "temporary problem") != npos || ifind(head, "will retry") != npos;
+  for (std::string_view lead : kGmailNoticeLeads) {
+    for (std::size_t p = ifind(head, lead); p != npos; p = ifind(head, lead, p + lead.size())) {
+      std::string_view a = vtext::first_address(head.substr(p + lead.size(), 320));
+      if (!a.empty() && a.data() < head.data() + p + lead.size() + 8) vtext::add_recipient(out, a, delayed);
+    }
+  }
+  if (out->recipients.empty()) return false;
+  // "The response was:" / "The response from the remote server was:" and the
+  // lines up to the next blank line.
+  std::string diag;
+  std::vector<TextLine> lines = lines_of(t);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!(istarts_with(lines[i].t, "The response") && lines[i].t.back() == ':')) continue;
+    for (std::size_t j = i + 1; j < lines.size(); ++j) {
+      if (lines[j].t.empty()) {
+        if (diag.empty()) continue;
+        break;
+      }
+      append_diag(&diag, lines[j].t);
+    }
+    break;
+  }
+  std::string reply = rfc3464::find_reply_code(diag);
+  std::string status = rfc3464::find_enhanced_status(diag);
+  std::string remote;
+  // "[mx.example.org 192.0.2.5: timed out]"
+  if (std::size_t lb = diag.rfind('['); lb != std::string::npos) {
+    std::string_view h = std::string_view(diag).substr(lb + 1);
+    h = h.substr(0, h.find_first_of(" :]"));
+    if (util::is_hostname(h) || util::is_ip(h)) remote.assign(h);
+  }
+  for (auto& r : out->recipients) {
+    r.diagnostic = diag;
+    r.reply_code = reply;
+    r.status = status;
+    r.remote_mta = remote;
+  }
+  vtext::finish_statuses(out);
+  return true;
+}
+
+// ---------------------------------------------------------------------------
 // Lotus Domino
 //   Your message
 //     Subject: Test Bounce

@@ -233,6 +233,38 @@ std::vector<std::string> attached_messages(std::string_view bytes, const std::ve
   return out;
 }
 
+/// inline_forward - the forwarded copy inside a message's text, from the line
+/// after a client's forward marker: Gmail "---------- Forwarded message
+/// ---------", Apple Mail "Begin forwarded message:", Outlook "-----Original
+/// Message-----", Thunderbird "-------- Forwarded Message --------" (the
+/// copy's "From:/Subject:" block and its "> " quoting are then read as
+/// pasted text). Empty when there is no marker.
+std::string_view inline_forward(std::string_view text) {
+  static constexpr std::string_view kMarkers[] = {
+      "Forwarded message",     // Gmail "---------- Forwarded message ---------"
+      "Begin forwarded message:",  // Apple Mail
+      "Original Message-----",     // Outlook "-----Original Message-----"
+      "Forwarded Message --------",  // Thunderbird
+      "Original Message --------",   // Thunderbird reply/forward inline
+  };
+  std::size_t best = std::string_view::npos;
+  for (std::string_view m : kMarkers) {
+    std::size_t p = util::ifind(text, m);
+    if (p == std::string_view::npos) continue;
+    // the marker stands at the start of its line (after dashes or blanks)
+    std::size_t ls = text.find_last_of("\r\n", p);
+    ls = ls == std::string_view::npos ? 0 : ls + 1;
+    bool clean = true;
+    for (std::size_t i = ls; i < p; ++i)
+      if (text[i] != '-' && text[i] != ' ' && text[i] != '\t' && text[i] != '>') clean = false;
+    if (clean && p < best) best = p;
+  }
+  if (best == std::string_view::npos) return {};
+  std::size_t eol = text.find_first_of("\r\n", best);
+  if (eol == std::string_view::npos) return {};
+  return text.substr(eol);
+}
+
 /// has_field - a header field with this name exists (value contains `needle` if given).
 bool has_field(const std::vector<rfc5322::HeaderField>& fields, std::string_view name, std::string_view needle = {}) {
   for (const auto& f : fields)
@@ -243,6 +275,29 @@ bool has_field(const std::vector<rfc5322::HeaderField>& fields, std::string_view
 /// classify_kind - what this message is, so non-bounces are labelled and
 /// not reported as failures (RFC 3834 auto-replies, RFC 5965 feedback
 /// reports, successful-delivery DSNs, challenge/response systems).
+/// autoreply_marked - a vacation / out-of-office reply by its own markers:
+/// vendor fields or the subject ("Automatic reply:", "Out of Office", ...).
+/// Auto-Submitted alone is not enough here: some MTAs send bounces with it.
+bool autoreply_marked(const std::vector<rfc5322::HeaderField>& fields, std::string_view subj) {
+  if (has_field(fields, "X-Autoreply") || has_field(fields, "X-Autorespond") ||
+      has_field(fields, "Precedence", "auto_reply") || has_field(fields, "X-Auto-Response-Suppress", "oof") ||
+      has_field(fields, "X-MS-Exchange-Inbox-Rules-Loop"))
+    return true;
+  static constexpr std::string_view kAutoSubjects[] = {
+      "automatic reply", "auto-reply", "auto reply", "autoreply", "auto:", "out of office", "out of the office",
+      "abwesenheitsnotiz",     // de-DE
+      "automatische antwort",  // de-DE
+      "réponse automatique",   // fr-FR
+      "respuesta automática",  // es-ES
+      "risposta automatica",   // it-IT
+      "automatisch antwoord",  // nl-NL
+      "resposta automática",   // pt-BR
+      "vacation", "away from my mail"};
+  for (auto p : kAutoSubjects)
+    if (util::ifind(subj, p) != std::string_view::npos) return true;
+  return false;
+}
+
 std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderField>& fields,
                           const std::string& report_type) {
   bool failed = false, delayed = false, delivered = false;
@@ -261,6 +316,7 @@ std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderFi
   bool challenge = has_field(fields, "X-Boxbe-Screen") || has_field(fields, "X-Boxbe-Message-ID") ||
                    has_field(fields, "X-SpamArrest-Challenge") || util::ifind(subj, "please confirm") != std::string_view::npos ||
                    util::ifind(subj, "verify your email") != std::string_view::npos ||
+                   util::ifind(subj, "verification required") != std::string_view::npos ||
                    util::ifind(subj, "awaiting your approval") != std::string_view::npos ||
                    // Boxbe's DSN-shaped notice (BounceParser boxbe-cr): From noreply@boxbe.com,
                    // "Diagnostic-Code: X-Boxbe-Notice; Sender not pre-approved."
@@ -290,22 +346,7 @@ std::string classify_kind(const Analysis& a, const std::vector<rfc5322::HeaderFi
     if (iequals(f.name, "Auto-Submitted") && !iequals(util::trim(f.value), "no") &&
         util::ifind(f.value, "auto-replied") != std::string_view::npos)
       return "autoreply";
-  if (has_field(fields, "X-Autoreply") || has_field(fields, "X-Autorespond") ||
-      has_field(fields, "Precedence", "auto_reply") || has_field(fields, "X-Auto-Response-Suppress", "oof") ||
-      has_field(fields, "X-MS-Exchange-Inbox-Rules-Loop"))
-    return "autoreply";
-  static constexpr std::string_view kAutoSubjects[] = {
-      "automatic reply", "auto-reply", "autoreply", "auto:", "out of office", "out of the office",
-      "abwesenheitsnotiz",     // de-DE
-      "automatische antwort",  // de-DE
-      "réponse automatique",   // fr-FR
-      "respuesta automática",  // es-ES
-      "risposta automatica",   // it-IT
-      "automatisch antwoord",  // nl-NL
-      "resposta automática",   // pt-BR
-      "vacation", "away from my mail"};
-  for (auto p : kAutoSubjects)
-    if (util::ifind(subj, p) != std::string_view::npos) return "autoreply";
+  if (autoreply_marked(fields, subj)) return "autoreply";
   return a.input_kind == "headers" ? "headers" : "message";
 }
 
@@ -408,10 +449,12 @@ void enrich_from_text(std::string_view text, std::string_view html, std::string_
 }
 
 /// analyze_structure - everything up to (not including) network mapping.
+/// *body_text gets the human-readable text part, transfer encoding undone
+/// (for inline forwards and as the reason classifier's context).
 bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                        Analysis* out, std::vector<rfc5322::HeaderField>* top_fields,
                        std::vector<rfc5322::HeaderField>* original_fields, std::string* report_type,
-                       std::string* error) {
+                       std::string* body_text, std::string* error) {
   if (util::trim(bytes).empty()) {
     *error = "empty input";
     return false;
@@ -453,6 +496,7 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     text = mime::decode_transfer(bytes.substr(top.body_offset), top.value("Content-Transfer-Encoding"));
     out->generating_server = generating_server(text);
     read_dialects(text, {}, bytes, top.fields, knowledge, opts, out, original_fields);
+    *body_text = std::move(text);
     return true;
   }
 
@@ -525,6 +569,7 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     read_dialects(text_body, html_body, bytes, top.fields, knowledge, opts, out, original_fields);
   else if (out->dialect == "rfc3464")
     enrich_from_text(text_body, html_body, bytes, top.fields, knowledge, out);
+  *body_text = std::string(text_body);
   return true;
 }
 
@@ -534,29 +579,44 @@ bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const
   std::optional<std::string> repaired = paste::prepare(bytes, opts.paste, &out->diagnostics);
   if (repaired) bytes = *repaired;
   std::vector<rfc5322::HeaderField> top_fields, original_fields;
-  std::string report_type;
-  if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, &report_type, error))
+  std::string report_type, body_text;
+  if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, &report_type, &body_text, error))
     return false;
   // bounce text without any header that the paste reader gave one
   if (repaired && paste::text_only(*repaired)) out->input_kind = "text";
-  // A forwarded NDR ("Fwd: Undeliverable: ..." with the bounce attached):
-  // when this message names no recipient, read the attached message.
-  if (out->recipients.empty() && opts.forward_depth > 0 && !top_fields.empty()) {
+  // A forwarded NDR ("Fwd: Undeliverable: ..."): when this message names no
+  // recipient (or only DSN fields found somewhere inside it, which an
+  // attached report also has), read the attached message, then a copy
+  // forwarded inline in the text.
+  const bool only_embedded = out->dialect == "embedded-dsn" && !out->is_report;
+  if ((out->recipients.empty() || only_embedded) && opts.forward_depth > 0 && !top_fields.empty()) {
     AnalyzeOptions inner_opts = opts;
     inner_opts.forward_depth = opts.forward_depth - 1;
     inner_opts.paste = paste::Mode::kOff;
-    for (const std::string& raw : attached_messages(bytes, top_fields)) {
-      Analysis inner;
-      std::string inner_err;
-      if (!analyze_message(raw, knowledge, inner_opts, &inner, &inner_err) || inner.recipients.empty()) continue;
+    auto adopt = [&](Analysis&& inner, std::string message) {
       inner.source = out->source;
       inner.source_offset = out->source_offset;
       inner.forwarded = true;
       inner.diagnostics.insert(inner.diagnostics.begin(), out->diagnostics.begin(), out->diagnostics.end());
-      inner.diagnostics.push_back({Severity::kWarn, "forwarded-ndr", -1,
-                                   fmt::format("the bounce was read from a message attached to \"{}\"", out->subject)});
+      inner.diagnostics.push_back({Severity::kWarn, "forwarded-ndr", -1, std::move(message)});
       *out = std::move(inner);
+    };
+    for (const std::string& raw : attached_messages(bytes, top_fields)) {
+      Analysis inner;
+      std::string inner_err;
+      if (!analyze_message(raw, knowledge, inner_opts, &inner, &inner_err) || inner.recipients.empty()) continue;
+      adopt(std::move(inner), fmt::format("the bounce was read from a message attached to \"{}\"", out->subject));
       return true;
+    }
+    if (std::string_view copy = inline_forward(body_text); !copy.empty() && out->recipients.empty()) {
+      inner_opts.paste = paste::Mode::kOn;  // a "From:/Subject:" block and "> " quoting, as pasted
+      Analysis inner;
+      std::string inner_err;
+      if (analyze_message(copy, knowledge, inner_opts, &inner, &inner_err) && !inner.recipients.empty()) {
+        adopt(std::move(inner), fmt::format("the bounce was read from a copy forwarded inside the text of \"{}\"",
+                                            out->subject));
+        return true;
+      }
     }
   }
   // Where: every hop placed on a network, the route, and who refused.
@@ -566,6 +626,13 @@ bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const
   if (out->original) {
     classifier.classify_hops(&out->original->hops, original_fields);
     out->original_route = classify::route_summary(out->original->hops);
+  }
+  // An out-of-office reply whose text happens to read like a notice ("Your
+  // message could not be delivered to me personally; contact a@b") is a
+  // reply: the broad lead-phrase reader does not make it a bounce.
+  if (out->dialect == "lead-phrase" && autoreply_marked(top_fields, out->subject)) {
+    out->recipients.clear();
+    out->dialect.clear();
   }
   out->kind = classify_kind(*out, top_fields, report_type);
   if (out->kind == "bounce" && out->recipients.empty())
@@ -580,7 +647,19 @@ bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const
   {
     std::string_view rhost;
     if (out->rejected_by && out->rejected_by->source != "Reporting-MTA") rhost = out->rejected_by->host;
-    const std::string_view context = reason::bounce_context(bytes);
+    std::string_view context = reason::bounce_context(bytes);
+    // A base64 or quoted-printable notice is read decoded as well: the
+    // context must not depend on the transfer encoding.
+    std::string joined;
+    if (!body_text.empty()) {
+      std::string_view probe = util::trim(std::string_view(body_text).substr(0, 200));
+      probe = probe.substr(0, probe.find_first_of("\r\n"));
+      if (!probe.empty() && context.find(probe) == std::string_view::npos) {
+        joined.reserve(context.size() + body_text.size() + 1);
+        joined.append(context).append("\n").append(body_text);
+        context = joined;
+      }
+    }
     for (auto& r : out->recipients) {
       reason::ReasonResult rr = reason::classify(r, out->dialect, knowledge.reasons, rhost, context);
       r.reason = std::move(rr.reason);

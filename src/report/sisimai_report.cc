@@ -56,6 +56,13 @@ std::string smtp_agent(const Analysis& a) {
   return d;
 }
 
+std::string upper(std::string_view v) {
+  std::string out(v);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
 /// smtp_command - the command the failure answered, from the diagnostic.
 std::string smtp_command(std::string_view diag) {
   static const std::pair<const char*, const char*> kCommands[] = {
@@ -73,8 +80,27 @@ std::vector<std::string> sisimai_records(const Analysis& a) {
   std::string addresser = a.original ? bare_address(a.original->from) : std::string();
   if (addresser.empty()) addresser = bare_address(a.to);
   std::string agent = smtp_agent(a);
-  for (const auto& r : a.recipients) {
-    if (r.action != "failed" && r.action != "delayed") continue;
+  // An ARF feedback report (Sisimai lists these, reason "feedback"): one
+  // record per address the reported message was sent to.
+  std::vector<Recipient> feedback;
+  if (a.kind == "feedback-report" && a.original) {
+    std::string_view to = a.original->to;
+    while (!to.empty()) {
+      std::size_t comma = to.find(',');
+      std::string addr = bare_address(to.substr(0, comma));
+      if (!addr.empty() && feedback.size() < 100) {
+        Recipient fr;
+        fr.address = addr;
+        fr.reason = "feedback";
+        feedback.push_back(std::move(fr));
+      }
+      to = comma == std::string_view::npos ? std::string_view() : to.substr(comma + 1);
+    }
+    agent = "Feedback-Loop";  // Sisimai's name for its ARF reader
+  }
+  const std::vector<Recipient>& records = feedback.empty() ? a.recipients : feedback;
+  for (const auto& r : records) {
+    if (feedback.empty() && r.action != "failed" && r.action != "delayed") continue;
     // the time of the failure: Last-Attempt-Date, Arrival-Date, else the bounce's Date
     std::int64_t ts = 0;
     int tz = 0;
@@ -97,11 +123,14 @@ std::vector<std::string> sisimai_records(const Analysis& a) {
     j["addresser"] = addresser;
     j["alias"] = r.original_recipient.empty() ? recipient : util::lower(r.original_recipient);
     j["catch"] = nullptr;
+    j["command"] = !r.command.empty() ? r.command : smtp_command(r.diagnostic);  // Sisimai >= 5.2
+    j["decodedby"] = agent;                                                    // Sisimai >= 5.2
     j["deliverystatus"] = r.status;
     j["destination"] = domain_of(recipient);
     j["diagnosticcode"] = rfc2047::sanitize_utf8(r.diagnostic);
-    j["diagnostictype"] = util::lower(r.diagnostic_type) == "smtp" || r.diagnostic_type.empty() ? "SMTP"
-                                                                                               : util::lower(r.diagnostic_type);
+    // Sisimai writes the type in upper case: "SMTP", "X-UNIX", "X-POSTFIX"
+    j["diagnostictype"] = r.diagnostic_type.empty() ? (feedback.empty() ? "SMTP" : "") : upper(r.diagnostic_type);
+    j["feedbackid"] = "";
     j["feedbacktype"] = a.feedback_type;
     j["hardbounce"] = r.hard && *r.hard ? 1 : 0;
     j["lhost"] = util::lower(a.reporting_mta);
@@ -111,7 +140,10 @@ std::vector<std::string> sisimai_records(const Analysis& a) {
     j["reason"] = r.reason;
     j["recipient"] = recipient;
     j["replycode"] = r.reply_code;
-    j["rhost"] = util::lower(r.remote_mta);
+    // the remote MTA, else the server ndrscan found refusing (rejected_by)
+    std::string rhost = r.remote_mta;
+    if (rhost.empty() && a.rejected_by) rhost = !a.rejected_by->host.empty() ? a.rejected_by->host : a.rejected_by->ip;
+    j["rhost"] = util::lower(rhost);
     j["senderdomain"] = domain_of(addresser);
     j["smtpagent"] = agent;
     j["smtpcommand"] = !r.command.empty() ? r.command : smtp_command(r.diagnostic);
