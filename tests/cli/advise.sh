@@ -92,5 +92,5 @@ help=$("$bin" advise --help)
 for o in --mailboxes --entry --domain --filter --spf --json --list --knowledge; do
   grep -qF -- "$o" <<<"$help" || problem "--help lacks $o"
 done
-"$bin" --help | grep -q "advise" || problem "ndrscan --help does not list advise"
+grep -q "advise" <<<"$("$bin" --help)" || problem "ndrscan --help does not list advise"
 exit $fail

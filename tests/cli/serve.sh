@@ -133,7 +133,7 @@ jq -e .error "$tmp/e" > /dev/null || fail "404 body is not JSON"
 head -c $((20 * 1024 * 1024)) /dev/zero | tr '\0' 'a' > "$tmp/big"
 code=$(c -o "$tmp/e" -w '%{http_code}' --data-binary @"$tmp/big" "$url/api/analyze")
 [ "$code" = 413 ] || fail "20 MB (Expect) gave $code"
-jq -r .error "$tmp/e" | grep -q "16777216-byte limit" || fail "413 message: $(cat "$tmp/e")"
+grep -q "16777216-byte limit" <<<"$(jq -r .error "$tmp/e")" || fail "413 message: $(cat "$tmp/e")"
 code=$(c -o "$tmp/e" -w '%{http_code}' -H 'Expect:' --data-binary @"$tmp/big" "$url/api/analyze")
 [ "$code" = 413 ] || fail "20 MB (no Expect) gave $code"
 jq -e .limit_bytes "$tmp/e" > /dev/null || fail "413 body: $(cat "$tmp/e")"

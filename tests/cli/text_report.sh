@@ -4,7 +4,7 @@ set -euo pipefail
 bin=$1 src=$2
 for f in "$src"/corpus/*/*.eml; do
   out=$("$bin" "$f")
-  if printf '%s' "$out" | grep -q $'\x1b'; then echo "colour on a pipe: $f"; exit 1; fi
+  if grep -q $'\x1b' <<<"$out"; then echo "colour on a pipe: $f"; exit 1; fi
   # lines longer than 80 columns only when one unbreakable token is longer
   # (command lines, marked "$ ", are never wrapped so they copy whole)
   printf '%s\n' "$out" | awk -v f="$f" 'length($0) > 80 && $0 !~ /^ +\$ / { n = split($0, w, " "); long = 0;
@@ -12,5 +12,5 @@ for f in "$src"/corpus/*/*.eml; do
       if (!long) { print "over 80 columns in " f ": " $0; bad = 1 } } END { exit bad }'
 done
 f=$(ls "$src"/corpus/*/*.eml | head -n1)
-"$bin" --color=always "$f" | grep -q $'\x1b\['
+grep -q $'\x1b\[' <<<"$("$bin" --color=always "$f")"
 NO_COLOR=1 "$bin" "$f" | grep -vq $'\x1b' 

@@ -2,6 +2,6 @@
 # --help and --version print and exit 0; --version names the data date.
 set -euo pipefail
 bin=$1
-"$bin" --help | grep -q '^Usage: ndrscan'
+grep -q '^Usage: ndrscan' <<<"$("$bin" --help)"
 "$bin" --version | grep -Eq '^ndrscan [0-9]+\.[0-9]+\.[0-9]+$'
 "$bin" --version | grep -Eq 'status codes: [0-9]+ entries, [0-9]{4}-[0-9]{2}-[0-9]{2}'
