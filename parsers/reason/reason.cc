@@ -477,7 +477,7 @@ std::string_view infer_command(std::string_view t) {
       {"in reply to ehlo command", "HELO"},     {"in reply to helo command", "HELO"},
   };
   for (const Cue& c : kCues)
-    if (t.find(c.text) != std::string_view::npos) return c.command;
+    if (util::find_bytes(t, c.text) != std::string_view::npos) return c.command;
   return {};
 }
 
@@ -485,8 +485,8 @@ namespace {
 
 bool matches(const Matcher& m, std::string_view low) {
   if (m.is_regex)
-    return (m.required.empty() || low.find(m.required) != std::string_view::npos) && m.regex.search(low);
-  return low.find(m.literal) != std::string_view::npos;
+    return (m.required.empty() || util::find_bytes(low, m.required) != std::string_view::npos) && m.regex.search(low);
+  return util::find_bytes(low, m.literal) != std::string_view::npos;
 }
 
 bool before_data(std::string_view cmd) {
