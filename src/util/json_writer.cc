@@ -143,7 +143,9 @@ void JsonWriter::key(std::string_view k) {
   if (!first_.back()) out_->push_back(',');
   first_.back() = 0;
   if (indent_ >= 0) newline_indent(first_.size());
-  append_json_string(out_, k);
+  out_->push_back('"');
+  out_->append(k);
+  out_->push_back('"');
   if (indent_ >= 0) out_->append(": ", 2);
   else out_->push_back(':');
   after_key_ = true;

@@ -48,7 +48,8 @@ class JsonWriter {
   void begin_array() { open('['); }
   void end_array() { close(']'); }
 
-  /// key - the name of the next object member.
+  /// key - the name of the next object member, written between quotes as
+  /// is: member names are the caller's own identifiers and need no escape.
   void key(std::string_view k);
 
   void value_null() {
