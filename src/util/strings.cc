@@ -59,6 +59,17 @@ std::size_t find_impl(std::string_view hay, std::string_view needle, std::size_t
     }
   }
 #endif
+  if constexpr (!kFold) {
+    // Short texts and the tail: memchr to each first-byte candidate.
+    while (i <= last_start) {
+      const void* p = std::memchr(h + i, f_lo, last_start - i + 1);
+      if (!p) return npos;
+      i = static_cast<std::size_t>(static_cast<const char*>(p) - h);
+      if (same(i)) return i;
+      ++i;
+    }
+    return npos;
+  }
   for (; i <= last_start; ++i) {
     const char c = h[i];
     if ((c == f_lo || c == f_up) && same(i)) return i;
