@@ -470,7 +470,7 @@ void enrich_from_text(std::string_view text, std::string_view html, std::string_
 bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                        Analysis* out, std::vector<rfc5322::HeaderField>* top_fields,
                        std::vector<rfc5322::HeaderField>* original_fields, std::string* report_type,
-                       std::string* body_text, std::string* error) {
+                       std::string* body_text, std::string* error, paste::CleanScan* scanned) {
   if (util::trim(bytes).empty()) {
     *error = "empty input";
     return false;
@@ -480,7 +480,14 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     return false;
   }
   std::size_t start = skip_preamble(bytes);
-  rfc5322::HeaderBlock top = rfc5322::scan_header_block(bytes, start, &out->diagnostics);
+  rfc5322::HeaderBlock top;
+  if (scanned && scanned->valid && scanned->start == start) {
+    // paste::prepare read this very block to decide the text was clean
+    top = std::move(scanned->block);
+    for (auto& d : scanned->diagnostics) out->diagnostics.push_back(std::move(d));
+  } else {
+    top = rfc5322::scan_header_block(bytes, start, &out->diagnostics);
+  }
   if (top.fields.empty()) {
     // NDR body text only (saved from a ticket or pasted): the dialects read it.
     out->input_kind = "text";
@@ -592,11 +599,16 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
 bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                        Analysis* out, std::string* error) {
   // Pasted text (Outlook, OWA, Gmail, tickets) is repaired first.
-  std::optional<std::string> repaired = paste::prepare(bytes, opts.paste, &out->diagnostics);
-  if (repaired) bytes = *repaired;
+  paste::CleanScan scanned;
+  std::optional<std::string> repaired = paste::prepare(bytes, opts.paste, &out->diagnostics, &scanned);
+  if (repaired) {
+    bytes = *repaired;
+    scanned.valid = false;
+  }
   std::vector<rfc5322::HeaderField> top_fields, original_fields;
   std::string report_type, body_text;
-  if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, &report_type, &body_text, error))
+  if (!analyze_structure(bytes, knowledge, opts, out, &top_fields, &original_fields, &report_type, &body_text, error,
+                         &scanned))
     return false;
   // bounce text without any header that the paste reader gave one
   if (repaired && paste::text_only(*repaired)) out->input_kind = "text";
