@@ -42,11 +42,11 @@ bool looks_binary(std::string_view b) {
   // five allowed controls; the masks' bits are counted.
   const __m128i k31 = _mm_set1_epi8(31), zero = _mm_setzero_si128();
   for (; i + 16 <= head.size(); i += 16) {
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(head.data() + i));
-    __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(b, k31), b);
-    for (char ok : {'\t', '\n', '\r', '\f', '\x1b'}) low = _mm_andnot_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(ok)), low);
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(head.data() + i));
+    __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, k31), v);
+    for (char ok : {'\t', '\n', '\r', '\f', '\x1b'}) low = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(ok)), low);
     ctrl += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(low))));
-    nul += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, zero)))));
+    nul += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)))));
   }
 #endif
   for (; i < head.size(); ++i) {
