@@ -78,8 +78,9 @@ bool automated(const Fields& fields) {
 }
 
 /// looks_clean - the text already reads as an RFC 5322 message or a clean
-/// header block: nothing for the paste reader to do.
-bool looks_clean(std::string_view text) {
+/// header block: nothing for the paste reader to do. When it returns true
+/// after reading the header block, the scan is kept in *keep (if given).
+bool looks_clean(std::string_view text, CleanScan* keep) {
   std::size_t start = skip_preamble(text);
   if (start >= text.size()) return true;  // blank: the pipeline reports it
   if (text[start] == ' ' || text[start] == '\t') return false;  // an indented paste
@@ -103,7 +104,16 @@ bool looks_clean(std::string_view text) {
     std::size_t n = flattened_candidates(f.value, &strong);
     if (n >= 2 || (n >= 1 && strong)) return false;
   }
-  if (!hb.terminated) return true;
+  // keep_scan - hand the header scan to the caller (prepare's CleanScan).
+  auto keep_scan = [&] {
+    if (!keep) return true;
+    keep->valid = true;
+    keep->start = start;
+    keep->block = std::move(hb);
+    keep->diagnostics = std::move(d);
+    return true;
+  };
+  if (!hb.terminated) return keep_scan();
   // doubled newlines: a block of one or two fields, then the next field
   std::size_t pos = hb.body_offset;
   for (int k = 0; k < 2 && pos < text.size(); ++k) {
@@ -128,7 +138,7 @@ bool looks_clean(std::string_view text) {
   if (hb.find("Content-Type") == nullptr && hb.find("MIME-Version") == nullptr && !automated(hb.fields) &&
       has_ndr_markers(text.substr(hb.body_offset)))
     return false;
-  return true;
+  return keep_scan();
 }
 
 struct Field {
@@ -311,7 +321,8 @@ bool text_only(std::string_view repaired) {
   return repaired.size() > kMark.size() && repaired.substr(0, kMark.size()) == kMark && repaired[kMark.size()] == '\n';
 }
 
-std::optional<std::string> prepare(std::string_view text, Mode mode, std::vector<Diagnostic>* diags) {
+std::optional<std::string> prepare(std::string_view text, Mode mode, std::vector<Diagnostic>* diags,
+                                   CleanScan* scan) {
   if (mode == Mode::kOff || util::trim(text).empty()) return std::nullopt;
   if (text.size() > kMaxPaste) {
     if (mode == Mode::kOn && diags)
@@ -319,7 +330,7 @@ std::optional<std::string> prepare(std::string_view text, Mode mode, std::vector
                         fmt::format("input larger than {} bytes: not repaired as a paste", kMaxPaste)});
     return std::nullopt;
   }
-  if (mode == Mode::kAuto && looks_clean(text)) return std::nullopt;
+  if (mode == Mode::kAuto && looks_clean(text, scan)) return std::nullopt;
   Repairer r(diags);
   r.normalize(text);
   // a MIME message declares its body's charset: only its header is converted

@@ -182,6 +182,7 @@ bool is_dsn_name(std::string_view name) {
 
 bool has_json_signature(std::string_view s) {
   s = s.substr(0, 65536);
+  if (s.find('\\') == npos) return false;  // no escape to count (the common case: one memchr)
   std::size_t escapes = 0, newlines = 0;
   for (std::size_t i = 0; i + 1 < s.size(); ++i) {
     if (s[i] == '\n') ++newlines;
@@ -200,12 +201,16 @@ bool has_html_signature(std::string_view s) {
   static constexpr std::string_view kTags[] = {"<br>", "<br/>", "<br />", "<p>", "</p>", "<div", "</div>",
                                                "<html", "<body", "<span", "</span>", "<td", "<table", "<pre>",
                                                "<font", "<b>", "</b>", "<o:p>"};
-  for (std::string_view t : kTags)
-    if (ifind(s, t) != npos) return true;
+  // Every tag starts with '<' and every entity with '&': one pass over
+  // those bytes instead of one search per tag (same answer).
+  for (std::size_t p = s.find('<'); p != npos; p = s.find('<', p + 1))
+    for (std::string_view t : kTags)
+      if (istarts_with(s.substr(p), t)) return true;
   std::size_t entities = 0;
   static constexpr std::string_view kEnt[] = {"&lt;", "&gt;", "&quot;", "&#39;", "&nbsp;", "&#160;"};
-  for (std::string_view e : kEnt)
-    for (std::size_t p = s.find(e); p != npos && entities < 2; p = s.find(e, p + 1)) ++entities;
+  for (std::size_t p = s.find('&'); p != npos && entities < 2; p = s.find('&', p + 1))
+    for (std::string_view e : kEnt)
+      if (s.substr(p, e.size()) == e) ++entities;
   return entities >= 2;
 }
 

@@ -460,24 +460,45 @@ int ReasonTables::status_reason(std::string_view code, int* line) const {
 // ---------------------------------------------------------------- classify
 
 std::string_view infer_command(std::string_view t) {
+  // Each cue contains an anchor word (checked at compile time below); a cue
+  // is searched for only when its anchor is in the text, so most texts cost
+  // a few scans instead of one per cue. The first cue found still wins.
+  enum Anchor { kRcpt, kRecipient, kEhlo, kHelo, kMailFrom, kSender, kData, kSentThe, kTalk, kConnection, kNameWas, kAnchors };
+  static constexpr std::string_view kAnchorText[kAnchors] = {
+      "rcpt", "recipient", "ehlo", "helo", "mail from", "sender", "data", "sent the", "talk", "connection", "name was"};
   struct Cue {
     std::string_view text, command;
+    Anchor anchor;
   };
   static constexpr Cue kCues[] = {
-      {"in reply to rcpt to command", "RCPT"},  {"after rcpt to", "RCPT"},      {"did not like our rcpt to", "RCPT"},
-      {"most progress was rcpt to", "RCPT"},    {"does not like recipient", "RCPT"}, {">>> rcpt to", "RCPT"},
-      {"after rcpt command", "RCPT"},           {">>> ehlo", "HELO"},           {">>> helo", "HELO"},
-      {"[rcpt_to]", "RCPT"},                    {"smtp:rcpt ", "RCPT"},         {"error following rcpt command", "RCPT"},
-      {"in reply to mail from command", "MAIL"}, {"after mail from", "MAIL"},    {"but sender was rejected", "MAIL"},
-      {">>> mail from", "MAIL"},                {"in reply to end of data command", "DATA"},
-      {"in reply to data command", "DATA"},     {"after end of data", "DATA"},  {"did not like our final data", "DATA"},
-      {"failed after i sent the message", "DATA"}, {">>> data", "DATA"},
-      {"refused to talk to me", "HELO"},        {"after initial connection", "HELO"},
-      {"but my name was rejected", "HELO"},     {"after ehlo", "HELO"},         {"after helo", "HELO"},
-      {"in reply to ehlo command", "HELO"},     {"in reply to helo command", "HELO"},
+      {"in reply to rcpt to command", "RCPT", kRcpt},  {"after rcpt to", "RCPT", kRcpt},
+      {"did not like our rcpt to", "RCPT", kRcpt},     {"most progress was rcpt to", "RCPT", kRcpt},
+      {"does not like recipient", "RCPT", kRecipient}, {">>> rcpt to", "RCPT", kRcpt},
+      {"after rcpt command", "RCPT", kRcpt},           {">>> ehlo", "HELO", kEhlo},
+      {">>> helo", "HELO", kHelo},                     {"[rcpt_to]", "RCPT", kRcpt},
+      {"smtp:rcpt ", "RCPT", kRcpt},                   {"error following rcpt command", "RCPT", kRcpt},
+      {"in reply to mail from command", "MAIL", kMailFrom}, {"after mail from", "MAIL", kMailFrom},
+      {"but sender was rejected", "MAIL", kSender},    {">>> mail from", "MAIL", kMailFrom},
+      {"in reply to end of data command", "DATA", kData}, {"in reply to data command", "DATA", kData},
+      {"after end of data", "DATA", kData},            {"did not like our final data", "DATA", kData},
+      {"failed after i sent the message", "DATA", kSentThe}, {">>> data", "DATA", kData},
+      {"refused to talk to me", "HELO", kTalk},        {"after initial connection", "HELO", kConnection},
+      {"but my name was rejected", "HELO", kNameWas},  {"after ehlo", "HELO", kEhlo},
+      {"after helo", "HELO", kHelo},                   {"in reply to ehlo command", "HELO", kEhlo},
+      {"in reply to helo command", "HELO", kHelo},
   };
-  for (const Cue& c : kCues)
-    if (t.find(c.text) != std::string_view::npos) return c.command;
+  static_assert([] {
+    for (const Cue& c : kCues)
+      if (c.text.find(kAnchorText[c.anchor]) == std::string_view::npos) return false;
+    return true;
+  }(), "every cue must contain its anchor");
+  signed char present[kAnchors];
+  std::fill(std::begin(present), std::end(present), static_cast<signed char>(-1));  // -1: not searched yet
+  for (const Cue& c : kCues) {
+    signed char& p = present[c.anchor];
+    if (p < 0) p = util::find_bytes(t, kAnchorText[c.anchor]) != std::string_view::npos;
+    if (p && util::find_bytes(t, c.text) != std::string_view::npos) return c.command;
+  }
   return {};
 }
 
@@ -485,8 +506,8 @@ namespace {
 
 bool matches(const Matcher& m, std::string_view low) {
   if (m.is_regex)
-    return (m.required.empty() || low.find(m.required) != std::string_view::npos) && m.regex.search(low);
-  return low.find(m.literal) != std::string_view::npos;
+    return (m.required.empty() || util::find_bytes(low, m.required) != std::string_view::npos) && m.regex.search(low);
+  return util::find_bytes(low, m.literal) != std::string_view::npos;
 }
 
 bool before_data(std::string_view cmd) {
@@ -709,13 +730,20 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
     const std::size_t cn = std::min(in.context.size(), kMaxScan);
     ctx_low.resize(cn);
     ctx_flat.resize(cn);
+    // Branch-free: a blank after a blank is written and then overwritten
+    // (w does not move), so each run of blanks leaves one space.
+    const char* src = in.context.data();
+    char* low_p = ctx_low.data();
+    char* flat_p = ctx_flat.data();
+    for (std::size_t i = 0; i < cn; ++i) low_p[i] = util::to_lower_ascii(src[i]);
     std::size_t w = 0;
+    bool last_sp = false;
     for (std::size_t i = 0; i < cn; ++i) {
-      const char ch = util::to_lower_ascii(in.context[i]);
-      ctx_low[i] = ch;
+      const char ch = low_p[i];
       const bool sp = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-      if (sp && w > 0 && ctx_flat[w - 1] == ' ') continue;
-      ctx_flat[w++] = sp ? ' ' : ch;
+      flat_p[w] = sp ? ' ' : ch;
+      w += !(sp && last_sp);
+      last_sp = sp;
     }
     ctx_flat.resize(w);
     ctx_ptr = in.context.data();

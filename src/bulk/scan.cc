@@ -27,6 +27,7 @@
 #include "src/core/knowledge.h"
 #include "src/io/mbox.h"
 #include "src/report/json_report.h"
+#include "src/util/json_writer.h"
 
 namespace ndrscan::bulk {
 namespace po = boost::program_options;
@@ -71,8 +72,6 @@ struct Settings {
   bool print_errors = false;
   std::size_t chunk_bytes = 4u << 20;
 };
-
-std::string json_quote(std::string_view s) { return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 /// csv_field - RFC 4180 quoting.
 void csv_field(std::string* out, std::string_view v, bool last = false) {
@@ -355,15 +354,31 @@ void Engine::process(Chunk* c) {
       continue;
     }
     c->summary.add(a);
-    std::string message_json;
+    // The message object is serialised once, into the first record, and
+    // copied from there into the records of further recipients.
+    std::size_t message_at = std::string::npos, message_len = 0;
     for (std::size_t i = 0; i < a.recipients.size(); ++i) {
       const Recipient& r = a.recipients[i];
       if (r.action != "failed" && r.action != "delayed") continue;
       if (!s_.jsonl.empty()) {
-        if (message_json.empty()) message_json = report::to_json(a);
-        c->records_jsonl += fmt::format(R"({{"file":{},"offset":{},"recipient_index":{},"recipient":{},"message":{}}})",
-                                        json_quote(file), m.offset, i, report::recipient_to_json(r), message_json);
-        c->records_jsonl.push_back('\n');
+        std::string& out = c->records_jsonl;
+        out += R"({"file":)";
+        util::append_json_string(&out, file);
+        out += R"(,"offset":)";
+        out += std::to_string(m.offset);
+        out += R"(,"recipient_index":)";
+        out += std::to_string(i);
+        out += R"(,"recipient":)";
+        report::append_recipient_json(r, &out);
+        out += R"(,"message":)";
+        if (message_at == std::string::npos) {
+          message_at = out.size();
+          report::append_json(a, &out);
+          message_len = out.size() - message_at;
+        } else {
+          out.append(out, message_at, message_len);
+        }
+        out += "}\n";
       }
       if (!s_.csv.empty()) append_csv(&c->records_csv, file, m.offset, a, r);
     }

@@ -236,68 +236,69 @@ bool profile_fact(const Value& v, const MessageFacts& m, const RecipientFacts& f
   return known && (v.op == Op::kEq ? eq : !eq);
 }
 
-/// holds - one condition (any of its values); `detail` says what was seen.
+/// holds - one condition (any of its values); `detail` says what was seen
+/// (may be null: the first pass over a cause only needs the answer).
 bool holds(const Condition& c, const MessageFacts& m, const RecipientFacts& f, const SiteFacts& s, Capture* cap,
            std::string* detail) {
   const Recipient& r = *f.r;
   switch (c.key) {
     case Key::kStatus:
-      *detail = r.status.empty() ? "no status" : "status " + r.status;
+      if (detail) *detail = r.status.empty() ? "no status" : "status " + r.status;
       for (const auto& v : c.values)
         if (prefix_match(v, r.status)) return true;
       return false;
     case Key::kReplyCode:
-      *detail = r.reply_code.empty() ? "no reply code" : "reply " + r.reply_code;
+      if (detail) *detail = r.reply_code.empty() ? "no reply code" : "reply " + r.reply_code;
       for (const auto& v : c.values)
         if (prefix_match(v, r.reply_code)) return true;
       return false;
     case Key::kPhrases:
       for (const auto& v : c.values)
-        if (f.norm.find(v.text) != std::string::npos) {
-          *detail = fmt::format("phrase \"{}\" in the diagnostic", v.text);
+        if (util::find_bytes(f.norm, v.text) != std::string::npos) {
+          if (detail) *detail = fmt::format("phrase \"{}\" in the diagnostic", v.text);
           if (cap->phrase.empty()) cap->phrase = v.text;
           return true;
         }
-      *detail = f.norm.empty() ? "no diagnostic text" : "no phrase in the diagnostic";
+      if (detail) *detail = f.norm.empty() ? "no diagnostic text" : "no phrase in the diagnostic";
       return false;
     case Key::kRegex:
       for (const auto& v : c.values)
         if (v.regex.search(f.raw)) {
-          *detail = fmt::format("regex '{}' matched", v.text);
+          if (detail) *detail = fmt::format("regex '{}' matched", v.text);
           return true;
         }
-      *detail = "no regex matched the diagnostic";
+      if (detail) *detail = "no regex matched the diagnostic";
       return false;
     case Key::kCodes:
       for (const auto& v : c.values) {
         std::string token;
         if (find_code(v, f, &token)) {
-          *detail = "code " + token;
+          if (detail) *detail = "code " + token;
           if (cap->code.empty()) cap->code = token;
           return true;
         }
       }
-      *detail = "no code in the diagnostic";
+      if (detail) *detail = "no code in the diagnostic";
       return false;
     case Key::kReason:
-      *detail = r.reason.empty() ? "no reason" : "reason " + r.reason;
+      if (detail) *detail = r.reason.empty() ? "no reason" : "reason " + r.reason;
       for (const auto& v : c.values)
         if (util::iequals(r.reason, v.text)) return true;
       return false;
     case Key::kRejectedClass:
-      *detail = m.rejected ? "rejected_by class " + m.rejected->network.net_class : "no rejecting server known";
+      if (detail) *detail = m.rejected ? "rejected_by class " + m.rejected->network.net_class : "no rejecting server known";
       for (const auto& v : c.values)
         if (m.rejected && m.rejected->network.net_class == v.text) return true;
       return false;
     case Key::kRejectedProvider:
-      *detail = !m.rejected                           ? std::string("no rejecting server known")
+      if (detail) *detail = !m.rejected                           ? std::string("no rejecting server known")
                 : m.rejected->network.provider.empty() ? std::string("rejected_by has no provider")
                                                        : "rejected_by provider " + m.rejected->network.provider;
       for (const auto& v : c.values)
         if (m.rejected && m.rejected->network.provider == v.text) return true;
       return false;
     case Key::kRoute:
-      *detail = "route " + m.route_text;
+      if (detail) *detail = "route " + m.route_text;
       for (const auto& v : c.values) {
         std::size_t i = 0;
         for (const auto& n : m.route)
@@ -306,7 +307,7 @@ bool holds(const Condition& c, const MessageFacts& m, const RecipientFacts& f, c
       }
       return false;
     case Key::kDialect:
-      *detail = m.dialect.empty() ? "no dialect" : "dialect " + m.dialect;
+      if (detail) *detail = m.dialect.empty() ? "no dialect" : "dialect " + m.dialect;
       for (const auto& v : c.values)
         if (m.dialect == v.text) return true;
       return false;
@@ -316,15 +317,20 @@ bool holds(const Condition& c, const MessageFacts& m, const RecipientFacts& f, c
       for (const auto& v : c.values) {
         int i = header_index(v.fact);
         const auto& actual = m.header[i];
+        const bool hit = actual && compare(v, *actual);
+        if (!detail) {
+          if (hit) return true;
+          continue;
+        }
         std::string d = actual ? fmt::format("{}={}", v.fact, *actual) : v.fact + " not in the headers";
         if (seen.find(d) == std::string::npos) seen += (seen.empty() ? "" : ", ") + d;
-        if (actual && compare(v, *actual)) {
+        if (hit) {
           *detail = d;
           any = true;
           break;
         }
       }
-      if (!any) *detail = seen;
+      if (!any && detail) *detail = seen;
       return any;
     }
     case Key::kProfile: {
@@ -333,12 +339,12 @@ bool holds(const Condition& c, const MessageFacts& m, const RecipientFacts& f, c
         std::string d;
         bool ok = profile_fact(v, m, f, s, &d);
         if (ok) {
-          *detail = d;
+          if (detail) *detail = d;
           return true;
         }
-        if (seen.find(d) == std::string::npos) seen += (seen.empty() ? "" : "; ") + d;
+        if (detail && seen.find(d) == std::string::npos) seen += (seen.empty() ? "" : "; ") + d;
       }
-      *detail = seen;
+      if (detail) *detail = seen;
       return false;
     }
   }
@@ -406,7 +412,7 @@ std::vector<CauseMatch> rank_one(const Catalogue& cat, const Analysis& a, const 
     Capture cap;
     bool ok = true;
     for (const auto& c : cause.match)
-      if (!holds(c, m, f, site, &cap, &detail)) {
+      if (!holds(c, m, f, site, &cap, nullptr)) {
         ok = false;
         break;
       }

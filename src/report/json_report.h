@@ -6,8 +6,14 @@
 //   "", so consumers need one test for "not there". Keys keep a fixed order.
 //
 // PUBLIC FUNCTIONS
-//   to_json()      Analysis -> compact one-line JSON (JSON Lines friendly)
-//   write_json()   the same, pretty-printed with `indent` spaces when >= 0
+//   to_json()                Analysis -> compact one-line JSON (JSON Lines
+//                            friendly), or pretty with `indent` spaces >= 0
+//   append_json()            the same, appended to a caller's string
+//   recipient_to_json()      one recipients[] entry, one line
+//   append_recipient_json()  the same, appended
+//
+// Written with util::JsonWriter (no DOM); the bytes are those
+// nlohmann::ordered_json::dump() gave, which the goldens pin.
 #pragma once
 
 #include <string>
@@ -22,7 +28,13 @@ inline constexpr int kJsonSchemaVersion = 1;
 /// to_json - serialise; indent < 0 gives one line.
 std::string to_json(const Analysis& a, int indent = -1);
 
+/// append_json - to_json() appended to `*out` (no intermediate string).
+void append_json(const Analysis& a, std::string* out, int indent = -1);
+
 /// recipient_to_json - one entry of `recipients[]`, on one line.
 std::string recipient_to_json(const Recipient& r);
+
+/// append_recipient_json - recipient_to_json() appended to `*out`.
+void append_recipient_json(const Recipient& r, std::string* out);
 
 }  // namespace ndrscan::report

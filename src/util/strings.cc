@@ -6,7 +6,86 @@
 #include <algorithm>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace ndrscan::util {
+
+namespace {
+
+/// find_impl - first i >= from where hay[i, i + n) equals the needle (ASCII
+/// case folded when kFold), else npos. Each block of 16 candidate starts
+/// is kept only where the first and the last byte both match (Muła's
+/// "generic SIMD" substring search); survivors are compared in full.
+template <bool kFold>
+std::size_t find_impl(std::string_view hay, std::string_view needle, std::size_t from) {
+  constexpr std::size_t npos = std::string_view::npos;
+  const std::size_t n = needle.size();
+  if (n == 0) return from <= hay.size() ? from : npos;
+  if (hay.size() < n || from > hay.size() - n) return npos;
+  const std::size_t last_start = hay.size() - n;
+  const char* h = hay.data();
+  auto both_cases = [](char c, char* lo, char* up) {
+    if (kFold && is_alpha(c)) {
+      *lo = static_cast<char>(c | 0x20);
+      *up = static_cast<char>(c & ~0x20);
+    } else {
+      *lo = *up = c;
+    }
+  };
+  auto same = [&](std::size_t i) {
+    if constexpr (kFold) return iequals(std::string_view(h + i, n), needle);
+    else return std::memcmp(h + i, needle.data(), n) == 0;
+  };
+  char f_lo, f_up, l_lo, l_up;
+  both_cases(needle.front(), &f_lo, &f_up);
+  both_cases(needle.back(), &l_lo, &l_up);
+  std::size_t i = from;
+#ifdef __SSE2__
+  const __m128i f1 = _mm_set1_epi8(f_lo), f2 = _mm_set1_epi8(f_up);
+  const __m128i l1 = _mm_set1_epi8(l_lo), l2 = _mm_set1_epi8(l_up);
+  // Both 16-byte loads stay inside hay while i + 15 <= last_start.
+  for (; last_start >= 15 && i <= last_start - 15; i += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + n - 1));
+    const __m128i m = _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, f1), _mm_cmpeq_epi8(a, f2)),
+                                    _mm_or_si128(_mm_cmpeq_epi8(b, l1), _mm_cmpeq_epi8(b, l2)));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(m));
+    while (mask) {
+      const auto bit = static_cast<std::size_t>(__builtin_ctz(mask));
+      if (same(i + bit)) return i + bit;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  if constexpr (!kFold) {
+    // Short texts and the tail: memchr to each first-byte candidate.
+    while (i <= last_start) {
+      const void* p = std::memchr(h + i, f_lo, last_start - i + 1);
+      if (!p) return npos;
+      i = static_cast<std::size_t>(static_cast<const char*>(p) - h);
+      if (same(i)) return i;
+      ++i;
+    }
+    return npos;
+  }
+  for (; i <= last_start; ++i) {
+    const char c = h[i];
+    if ((c == f_lo || c == f_up) && same(i)) return i;
+  }
+  return npos;
+}
+
+}  // namespace
+
+std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) {
+  return find_impl<true>(hay, needle, from);
+}
+
+std::size_t find_bytes(std::string_view hay, std::string_view needle, std::size_t from) {
+  return find_impl<false>(hay, needle, from);
+}
 
 bool is_ipv4(std::string_view s) {
   if (s.empty() || s.size() > 15) return false;

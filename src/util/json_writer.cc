@@ -1,0 +1,217 @@
+// json_writer.cc - streaming JSON output, byte-compatible with nlohmann's dump().
+#include "src/util/json_writer.h"
+
+#include <charconv>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include <nlohmann/json.hpp>
+
+namespace ndrscan::util {
+namespace {
+
+// Byte classes for the string escaper: 0 copied as is, 1 needs an escape
+// (control character, quote, backslash), 2 starts a multi-byte sequence.
+constexpr unsigned char kPlain = 0, kEscape = 1, kMulti = 2;
+
+struct ByteClasses {
+  unsigned char c[256];
+  constexpr ByteClasses() : c() {
+    for (int i = 0; i < 256; ++i) c[i] = i < 0x20 ? kEscape : (i >= 0x80 ? kMulti : kPlain);
+    c[static_cast<unsigned char>('"')] = kEscape;
+    c[static_cast<unsigned char>('\\')] = kEscape;
+  }
+};
+constexpr ByteClasses kClasses;
+
+// utf8_len - length of the well-formed sequence at s[i] (lead byte >= 0x80),
+// or 0 when it is not (Unicode 15 Table 3-7, as nlohmann's decoder).
+std::size_t utf8_len(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t need = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    if (c == 0xE0) lo = 0xA0;  // no overlongs
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    if (c == 0xF0) lo = 0x90;  // no overlongs
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (s.size() - i <= need) return 0;
+  for (std::size_t k = 1; k <= need; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (b < lo || b > hi) return 0;
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  return need + 1;
+}
+
+// append_escape - the escape nlohmann writes for one control character,
+// quote or backslash.
+void append_escape(std::string* out, unsigned char c) {
+  switch (c) {
+    case '\b': out->append("\\b", 2); return;
+    case '\t': out->append("\\t", 2); return;
+    case '\n': out->append("\\n", 2); return;
+    case '\f': out->append("\\f", 2); return;
+    case '\r': out->append("\\r", 2); return;
+    case '"': out->append("\\\"", 2); return;
+    case '\\': out->append("\\\\", 2); return;
+    default: {
+      static constexpr char kHex[] = "0123456789abcdef";
+      const char buf[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out->append(buf, 6);
+    }
+  }
+}
+
+}  // namespace
+
+// is_valid_utf8 - scan for the first ill-formed sequence.
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = utf8_len(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// append_json_string - copy runs of plain bytes, escape the rest; on the
+// first ill-formed sequence undo and either refuse (strict) or let
+// nlohmann serialise the whole string with its replacement rules.
+bool append_json_string(std::string* out, std::string_view s, bool strict) {
+  const std::size_t start = out->size();
+  out->push_back('"');
+  std::size_t run = 0, i = 0;
+  while (i < s.size()) {
+#ifdef __SSE2__
+    // Skip 16 plain bytes at a time: a signed compare below 0x20 catches
+    // both control characters and bytes >= 0x80.
+    while (i + 16 <= s.size()) {
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      const __m128i special = _mm_or_si128(_mm_cmplt_epi8(b, _mm_set1_epi8(0x20)),
+                                           _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
+                                                        _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+      if (mask) {
+        i += static_cast<std::size_t>(__builtin_ctz(mask));
+        break;
+      }
+      i += 16;
+    }
+    if (i >= s.size()) break;
+#endif
+    const auto c = static_cast<unsigned char>(s[i]);
+    const unsigned char cls = kClasses.c[c];
+    if (cls == kPlain) {
+      ++i;
+      continue;
+    }
+    if (cls == kMulti) {
+      std::size_t n = utf8_len(s, i);
+      if (n == 0) {
+        out->resize(start);
+        if (strict) return false;
+        out->append(nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        return true;
+      }
+      i += n;
+      continue;
+    }
+    out->append(s.data() + run, i - run);
+    append_escape(out, c);
+    run = ++i;
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
+  return true;
+}
+
+void JsonWriter::newline_indent(std::size_t depth) {
+  out_->push_back('\n');
+  out_->append(depth * static_cast<std::size_t>(indent_), ' ');
+}
+
+// before_value - the separator and, when pretty, the line break before an
+// array element; nothing after a key (key() wrote ":").
+void JsonWriter::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (first_.empty()) return;
+  if (!first_.back()) out_->push_back(',');
+  first_.back() = 0;
+  if (indent_ >= 0) newline_indent(first_.size());
+}
+
+void JsonWriter::key(std::string_view k) {
+  if (!first_.back()) out_->push_back(',');
+  first_.back() = 0;
+  if (indent_ >= 0) newline_indent(first_.size());
+  out_->push_back('"');
+  out_->append(k);
+  out_->push_back('"');
+  if (indent_ >= 0) out_->append(": ", 2);
+  else out_->push_back(':');
+  after_key_ = true;
+}
+
+void JsonWriter::open(char c) {
+  before_value();
+  out_->push_back(c);
+  first_.push_back(1);
+}
+
+// close - empty containers stay on one line ({} and []), as nlohmann does.
+void JsonWriter::close(char c) {
+  const bool empty = first_.back() != 0;
+  first_.pop_back();
+  if (!empty && indent_ >= 0) newline_indent(first_.size());
+  out_->push_back(c);
+}
+
+void JsonWriter::value_int(std::int64_t v) {
+  before_value();
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out_->append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+void JsonWriter::value_uint(std::uint64_t v) {
+  before_value();
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out_->append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+bool JsonWriter::try_value_string(std::string_view s) {
+  const bool after_key = after_key_;
+  const std::size_t start = out_->size();
+  const std::vector<char>::size_type depth = first_.size();
+  const char first = depth ? first_.back() : 0;
+  before_value();
+  if (append_json_string(out_, s, true)) return true;
+  // Undo the separator so the caller can retry with repaired text.
+  out_->resize(start);
+  after_key_ = after_key;
+  if (depth) first_.back() = first;
+  return false;
+}
+
+}  // namespace ndrscan::util

@@ -1,0 +1,58 @@
+// strings_test.cc - unit tests for the searches in src/util/strings.h,
+// compared with a plain byte-by-byte reference on random text.
+
+#include "src/util/strings.h"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+
+namespace {
+
+using ndrscan::util::find_bytes;
+using ndrscan::util::ifind;
+using ndrscan::util::iequals;
+
+// naive_ifind - the reference: every start position in order.
+std::size_t naive_ifind(std::string_view hay, std::string_view needle, std::size_t from) {
+  if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
+  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i)
+    if (iequals(hay.substr(i, needle.size()), needle)) return i;
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+TEST_CASE("ifind and find_bytes agree with a byte-by-byte search", "[strings]") {
+  std::mt19937 rng(4242);
+  const char alphabet[] = {'a', 'A', 'b', 'B', 'z', '@', '`', '<', '>', ' ', '\n', '\x80', '\xC3', '\xE9', '1'};
+  for (int n = 0; n < 30000; ++n) {
+    std::string hay, needle;
+    std::size_t hn = rng() % 80, nn = rng() % 5;
+    for (std::size_t i = 0; i < hn; ++i) hay.push_back(alphabet[rng() % sizeof alphabet]);
+    for (std::size_t i = 0; i < nn; ++i) needle.push_back(alphabet[rng() % sizeof alphabet]);
+    std::size_t from = rng() % (hn + 3);
+    INFO(n);
+    REQUIRE(ifind(hay, needle, from) == naive_ifind(hay, needle, from));
+    REQUIRE(find_bytes(hay, needle, from) == std::string_view(hay).find(needle, from));
+  }
+}
+
+TEST_CASE("ifind: matches at block edges and the end of the text", "[strings]") {
+  std::string hay(100, '.');
+  for (std::size_t at : {0u, 1u, 14u, 15u, 16u, 17u, 31u, 32u, 90u, 94u}) {
+    std::string h = hay;
+    h.replace(at, 6, "Bounce");
+    CHECK(ifind(h, "bOUNCE") == at);
+    CHECK(find_bytes(h, "Bounce") == at);
+    CHECK(find_bytes(h, "bounce") == std::string_view::npos);
+    CHECK(ifind(h, "bounce", at + 1) == std::string_view::npos);
+  }
+  CHECK(ifind("abc", "") == 0);
+  CHECK(ifind("abc", "", 3) == 3);
+  CHECK(ifind("abc", "", 4) == std::string_view::npos);
+  CHECK(ifind("ab", "abc") == std::string_view::npos);
+  // '@' and '`' differ only in bit 0x20: not letters, so never folded.
+  CHECK(ifind("x`y", "@") == std::string_view::npos);
+}
