@@ -42,7 +42,7 @@ reject() {  # reject "LINE" UNWANTED... : no UNWANTED is offered
   done
 }
 
-bash --norc --noprofile -c "source '$comp' && complete -p ndrscan" | grep -qx 'complete -F _ndrscan ndrscan' ||
+grep -qx 'complete -F _ndrscan ndrscan' <<<"$(bash --norc --noprofile -c "source '$comp' && complete -p ndrscan")" ||
   fail "complete -p ndrscan"
 
 expect "ndrscan --" --json --format --pretty --color --no-color --profile --onprem --domain --geoip-db \

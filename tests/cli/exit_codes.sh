@@ -3,7 +3,7 @@
 set -uo pipefail
 bin=$1 src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-sample=$(ls "$src"/corpus/*/*.eml | head -n1)
+samples=("$src"/corpus/*/*.eml); sample=${samples[0]}  # no ls | head: SIGPIPE under pipefail
 
 "$bin" "$sample" >/dev/null; [ $? -eq 0 ] || { echo "analysed file should exit 0"; exit 1; }
 

@@ -3,7 +3,7 @@
 set -euo pipefail
 bin=$1 src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-sample=$(ls "$src"/corpus/*/*.eml | head -n1)
+samples=("$src"/corpus/*/*.eml); sample=${samples[0]}  # no ls | head: SIGPIPE under pipefail
 "$bin" --json "$sample" | sed 's/"source":"[^"]*"/"source":X/' > "$tmp/a"
 "$bin" --json < "$sample" | sed 's/"source":"[^"]*"/"source":X/' > "$tmp/b"
 "$bin" --json - < "$sample" | sed 's/"source":"[^"]*"/"source":X/' > "$tmp/c"

@@ -11,6 +11,8 @@ for f in "$src"/corpus/*/*.eml; do
       for (i = 1; i <= n; i++) if (length(w[i]) > 60) long = 1;
       if (!long) { print "over 80 columns in " f ": " $0; bad = 1 } } END { exit bad }'
 done
-f=$(ls "$src"/corpus/*/*.eml | head -n1)
+samples=("$src"/corpus/*/*.eml); f=${samples[0]}  # no ls | head: SIGPIPE under pipefail
 grep -q $'\x1b\[' <<<"$("$bin" --color=always "$f")"
-NO_COLOR=1 "$bin" "$f" | grep -vq $'\x1b' 
+# (here-strings, not pipes into grep -q: grep's early exit would kill
+# ndrscan with SIGPIPE under pipefail)
+if grep -q $'\x1b' <<<"$(NO_COLOR=1 "$bin" --color=auto "$f")"; then echo "colour despite NO_COLOR"; exit 1; fi 

@@ -3,5 +3,6 @@
 set -euo pipefail
 bin=$1
 grep -q '^Usage: ndrscan' <<<"$("$bin" --help)"
-"$bin" --version | grep -Eq '^ndrscan [0-9]+\.[0-9]+\.[0-9]+$'
-"$bin" --version | grep -Eq 'status codes: [0-9]+ entries, [0-9]{4}-[0-9]{2}-[0-9]{2}'
+version=$("$bin" --version)
+grep -Eq '^ndrscan [0-9]+\.[0-9]+\.[0-9]+$' <<<"$version"
+grep -Eq 'status codes: [0-9]+ entries, [0-9]{4}-[0-9]{2}-[0-9]{2}' <<<"$version"
