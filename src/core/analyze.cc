@@ -465,8 +465,9 @@ void enrich_from_text(std::string_view text, std::string_view html, std::string_
 }
 
 /// analyze_structure - everything up to (not including) network mapping.
-/// *body_text gets the human-readable text part, transfer encoding undone
-/// (for inline forwards and as the reason classifier's context).
+/// *body_text gets the human-readable text part, transfer encoding undone,
+/// when it is needed later: for inline forwards (no recipient found) and as
+/// the reason classifier's context when the raw bytes do not show it.
 bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const AnalyzeOptions& opts,
                        Analysis* out, std::vector<rfc5322::HeaderField>* top_fields,
                        std::vector<rfc5322::HeaderField>* original_fields, std::string* report_type,
@@ -592,7 +593,13 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     read_dialects(text_body, html_body, bytes, top.fields, knowledge, opts, out, original_fields);
   else if (out->dialect == "rfc3464")
     enrich_from_text(text_body, html_body, bytes, top.fields, knowledge, out);
-  *body_text = std::string(text_body);
+  // Kept only where it is used: for inline forwards (no recipient yet) and
+  // as reason context when the part was transfer-encoded (its first line is
+  // not in the raw bytes); no copy per message otherwise.
+  std::string_view probe = util::trim(text_body.substr(0, 200));
+  probe = probe.substr(0, probe.find_first_of("\r\n"));
+  if (out->recipients.empty() || (!probe.empty() && bytes.find(probe) == std::string_view::npos))
+    *body_text = std::string(text_body);
   return true;
 }
 
