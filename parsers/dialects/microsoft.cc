@@ -52,6 +52,7 @@
 #include "parsers/rfc2047/encoded_word.h"
 #include "parsers/rfc3464/dsn_fields.h"
 #include "parsers/rfc5322/header_block.h"
+#include "src/util/phrase_set.h"
 #include "src/util/strings.h"
 
 namespace ndrscan::dialects {
@@ -864,16 +865,49 @@ struct ExchangeMarkers {
   bool any() const { return failed || delayed || rejected || diag || admin || your_message; }
 };
 
+/// MarkerSet - every marker of exchange_markers in one automaton, built once:
+/// the text is read once instead of once per marker (about 60 of them).
+struct MarkerSet {
+  enum Group : std::uint8_t { kFailed, kDelayed, kRejected, kDiag, kAdmin, kYourMessage };
+  util::PhraseSet set;
+  std::vector<Group> group;
+
+  MarkerSet() {
+    std::vector<std::string_view> phrases;
+    auto add = [&](const auto& table, Group g) {
+      for (std::string_view p : table) {
+        phrases.push_back(p);
+        group.push_back(g);
+      }
+    };
+    add(kFailedHead, kFailed);
+    add(kDelayedHead, kDelayed);
+    add(kRejectedHead, kRejected);
+    add(kDiagHead, kDiag);
+    add(kAdminHead, kAdmin);
+    for (const Around& a : kYourMessageTo) {
+      phrases.push_back(a.after.empty() ? a.before : a.after);
+      group.push_back(kYourMessage);
+    }
+    set = util::PhraseSet(phrases, true);
+  }
+};
+
 ExchangeMarkers exchange_markers(std::string_view t) {
+  static const MarkerSet kMarkers;
+  thread_local util::Hits hits;
+  kMarkers.set.mark(t, &hits);
   ExchangeMarkers m;
-  m.failed = find_any(t, kFailedHead) != npos;
-  m.delayed = find_any(t, kDelayedHead) != npos;
-  m.rejected = find_any(t, kRejectedHead) != npos;
-  m.diag = find_any(t, kDiagHead) != npos;
-  m.admin = find_any(t, kAdminHead) != npos;
-  for (const Around& a : kYourMessageTo) {
-    std::string_view probe = a.after.empty() ? a.before : a.after;
-    if (ifind(t, probe) != npos) m.your_message = true;
+  for (std::size_t i = 0; i < kMarkers.group.size(); ++i) {
+    if (!hits.test(i)) continue;
+    switch (kMarkers.group[i]) {
+      case MarkerSet::kFailed: m.failed = true; break;
+      case MarkerSet::kDelayed: m.delayed = true; break;
+      case MarkerSet::kRejected: m.rejected = true; break;
+      case MarkerSet::kDiag: m.diag = true; break;
+      case MarkerSet::kAdmin: m.admin = true; break;
+      case MarkerSet::kYourMessage: m.your_message = true; break;
+    }
   }
   return m;
 }

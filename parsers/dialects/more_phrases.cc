@@ -36,6 +36,7 @@
 // DIAGNOSTICS
 //   none.
 #include <algorithm>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,7 @@
 #include "parsers/dialects/sendmail.h"
 #include "parsers/rfc3464/dsn_fields.h"
 #include "parsers/rfc5322/header_block.h"
+#include "src/util/phrase_set.h"
 #include "src/util/strings.h"
 
 namespace ndrscan::dialects {
@@ -302,10 +304,22 @@ std::string_view whole_body(std::string_view w) {
   return t;
 }
 
+/// lead_set - kLeads' phrases in one automaton (one pass per text).
+const util::PhraseSet& lead_set() {
+  static const util::PhraseSet set = [] {
+    std::vector<std::string_view> phrases;
+    for (const Lead& l : kLeads) phrases.push_back(l.phrase);
+    return util::PhraseSet(phrases, true);
+  }();
+  return set;
+}
+
 /// has_lead - some gated row's phrase is in `t`.
 bool has_lead(std::string_view t, bool is_automated) {
-  for (const Lead& l : kLeads)
-    if (ifind(t, l.phrase) != npos && gated(l, t, is_automated)) return true;
+  thread_local util::Hits hits;
+  lead_set().mark(t, &hits);
+  for (std::size_t i = 0; i < std::size(kLeads); ++i)
+    if (hits.test(i) && gated(kLeads[i], t, is_automated)) return true;
   return false;
 }
 
@@ -314,11 +328,17 @@ bool has_lead(std::string_view t, bool is_automated) {
 /// The MIME structure hides the notice when a nested boundary is written on
 /// an unfolded line (Apache James) or a part's Content-Type lacks its ';'
 /// (sisimai lhost-x1-02), so a later part (the copy) is taken for the text.
-std::string_view notice(const BounceText& b, std::string* storage, bool is_automated) {
+/// *lead (when given) says whether the first kMaxNotice bytes of the text
+/// returned have a gated lead, which the choice has mostly computed already.
+std::string_view notice(const BounceText& b, std::string* storage, bool is_automated, bool* lead = nullptr) {
   std::string_view t = vtext::notice_text(b, storage);
-  if (has_lead(t.substr(0, kMaxNotice), is_automated) || b.whole.empty()) return t;
+  const bool in_t = has_lead(t.substr(0, kMaxNotice), is_automated);
+  if (lead) *lead = in_t;
+  if (in_t || b.whole.empty()) return t;
   std::string_view w = whole_body(b.whole);
-  return has_lead(w, is_automated) ? w : t;
+  if (!has_lead(w, is_automated)) return t;
+  if (lead) *lead = w.size() <= kMaxNotice || has_lead(w.substr(0, kMaxNotice), is_automated);
+  return w;
 }
 
 }  // namespace
@@ -326,7 +346,9 @@ std::string_view notice(const BounceText& b, std::string* storage, bool is_autom
 bool lead_phrase_detect(const BounceText& b) {
   std::string storage;
   bool is_automated = automated(b);
-  return has_lead(notice(b, &storage, is_automated).substr(0, kMaxNotice), is_automated);
+  bool lead = false;
+  notice(b, &storage, is_automated, &lead);
+  return lead;
 }
 
 bool lead_phrase_parse(const BounceText& b, DialectFacts* out) {
@@ -347,6 +369,7 @@ bool lead_phrase_parse(const BounceText& b, DialectFacts* out) {
   };
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string_view s = lines[i].t;
+    if (!lead_set().any(s)) continue;
     for (const Lead& l : kLeads) {
       std::size_t p = ifind(s, l.phrase);
       if (p == npos || !gated(l, notice_head, is_automated)) continue;

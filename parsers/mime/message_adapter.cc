@@ -91,9 +91,11 @@ struct Walker {
       for (char c : raw)
         if (util::is_alpha(c) || util::is_digit(c) || c == '+' || c == '/' || c == '=') clean.push_back(c);
       mimetic::Base64::Decoder dec;
+      out->body.reserve(clean.size() / 4 * 3 + 3);
       mimetic::decode(clean.begin(), clean.end(), dec, std::back_inserter(out->body));
     } else if (out->encoding == "quoted-printable") {
       mimetic::QP::Decoder dec;
+      out->body.reserve(raw.size());  // decoding never lengthens QP
       mimetic::decode(raw.begin(), raw.end(), dec, std::back_inserter(out->body));
     } else {
       out->body = raw;

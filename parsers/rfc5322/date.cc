@@ -556,6 +556,27 @@ std::string format_iso8601_utc(int64_t epoch) {
   int64_t y = 0;
   int m = 0, d = 0;
   civil_from_days(days, &y, &m, &d);
+  if (y >= 0 && y <= 9999) {  // the common case, without snprintf (it runs for every hop)
+    char out[20];
+    auto two = [&](int at, int v) {
+      out[at] = static_cast<char>('0' + v / 10);
+      out[at + 1] = static_cast<char>('0' + v % 10);
+    };
+    two(0, static_cast<int>(y / 100));
+    two(2, static_cast<int>(y % 100));
+    out[4] = '-';
+    two(5, m);
+    out[7] = '-';
+    two(8, d);
+    out[10] = 'T';
+    two(11, static_cast<int>(secs / 3600));
+    out[13] = ':';
+    two(14, static_cast<int>(secs / 60 % 60));
+    out[16] = ':';
+    two(17, static_cast<int>(secs % 60));
+    out[19] = 'Z';
+    return std::string(out, 20);
+  }
   char buf[64];
   int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
                         static_cast<long long>(y), m, d, static_cast<int>(secs / 3600),

@@ -683,7 +683,26 @@ bool Catalogue::load(const std::string& dir, const LoadContext& ctx, std::vector
     if (!L.ok()) ok = false;
     areas_.push_back(std::move(area));
   }
+  index_phrases();
   return ok;  // on errors the valid causes stay loaded (lint checks them further)
+}
+
+void Catalogue::index_phrases() {
+  std::vector<std::string_view> texts;
+  auto number = [&](ConditionSet& set) {
+    for (Condition& c : set) {
+      if (c.key != Key::kPhrases) continue;
+      for (Value& v : c.values) {
+        v.phrase_id = static_cast<std::uint32_t>(texts.size());
+        texts.push_back(v.text);
+      }
+    }
+  };
+  for (Cause& cause : causes_) {
+    number(cause.match);
+    for (Signal& sig : cause.signals) number(sig.when);
+  }
+  phrases_ = util::PhraseSet(texts, false);  // the diagnostic is lowercased already
 }
 
 bool Catalogue::load(const std::string& dir, const LoadContext& ctx, std::string* err) {

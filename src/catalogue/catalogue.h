@@ -26,6 +26,7 @@
 //   fails when at least one error was found; warnings never fail a load.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,7 @@
 #include "src/classify/network_tables.h"
 #include "src/classify/site_profile.h"
 #include "src/core/model.h"
+#include "src/util/phrase_set.h"
 #include "src/util/regex.h"
 
 namespace ndrscan::reason {
@@ -101,6 +103,8 @@ struct Value {
   Op op = Op::kEq;
   std::string operand;  ///< lowercase
   std::optional<long> number;
+  // phrases: this value's number in Catalogue::phrases()
+  std::uint32_t phrase_id = 0;
   // reason, rejected_class, rejected_provider, dialect: `text` lowercased is compared
 };
 
@@ -188,7 +192,15 @@ class Catalogue {
   const SiteFacts& site() const { return site_; }
   void set_site(SiteFacts s) { site_ = std::move(s); }
 
+  /// phrases - every `phrases` value of every cause in one automaton (each
+  /// Value's phrase_id is its number), so that a diagnostic is read once
+  /// however many phrases the catalogue has.
+  const util::PhraseSet& phrases() const { return phrases_; }
+
  private:
+  void index_phrases();
+
+  util::PhraseSet phrases_;
   std::string dir_;
   std::vector<Cause> causes_;
   std::vector<Area> areas_;

@@ -38,6 +38,7 @@ struct RecipientFacts {
   std::string lower;     ///< raw lowercased, same length
   std::string norm;      ///< lowercased, blanks collapsed
   std::string domain;    ///< recipient domain, lowercase
+  util::Hits phrases;    ///< which of Catalogue::phrases() are in norm
 };
 
 /// What a held condition captured, for evidence.
@@ -254,7 +255,7 @@ bool holds(const Condition& c, const MessageFacts& m, const RecipientFacts& f, c
       return false;
     case Key::kPhrases:
       for (const auto& v : c.values)
-        if (util::find_bytes(f.norm, v.text) != std::string::npos) {
+        if (f.phrases.test(v.phrase_id)) {
           if (detail) *detail = fmt::format("phrase \"{}\" in the diagnostic", v.text);
           if (cap->phrase.empty()) cap->phrase = v.text;
           return true;
@@ -407,6 +408,7 @@ std::vector<CauseMatch> rank_one(const Catalogue& cat, const Analysis& a, const 
   std::vector<CauseMatch> out;
   if (cat.empty()) return out;
   RecipientFacts f = recipient_facts(r);
+  cat.phrases().mark(f.norm, &f.phrases);
   std::string detail;
   for (const Cause& cause : cat.causes()) {
     Capture cap;

@@ -227,6 +227,10 @@ TEST_CASE("date: format_iso8601_utc", "[date]") {
   // Extreme values must not crash or overflow.
   CHECK_FALSE(format_iso8601_utc(INT64_MAX).empty());
   CHECK_FALSE(format_iso8601_utc(INT64_MIN).empty());
+  // either side of the digit-writing fast path (years 0..9999)
+  CHECK(format_iso8601_utc(253402300800LL) == "10000-01-01T00:00:00Z");
+  CHECK(format_iso8601_utc(-62167219200LL) == "0000-01-01T00:00:00Z");
+  CHECK(format_iso8601_utc(-62167219201LL) == "-001-12-31T23:59:59Z");
 }
 
 TEST_CASE("date: every day 1900..9999 round-trips through ISO 8601", "[date]") {

@@ -1,0 +1,109 @@
+// phrase_set.h - many literal phrases searched for in one pass over a text.
+//
+// PURPOSE
+//   Dialect detection, lead-phrase tables and the cause catalogue each ask
+//   "which of these N phrases occur in this text?". Asking it with one
+//   util::ifind per phrase reads the text N times; a PhraseSet is an
+//   Aho-Corasick automaton, built once at start-up, that answers it in one
+//   pass (a table look-up per byte), whatever N is.
+//
+//   Matching is byte-exact, with ASCII letters case-folded when the set is
+//   built with fold = true: exactly util::ifind's rule, so a loop of ifind
+//   calls and a PhraseSet give the same answers. Bytes >= 0x80 (UTF-8 of
+//   localised phrases) are compared as they are.
+//
+// PUBLIC INTERFACE
+//   PhraseSet(phrases, fold)  build (phrases are indexed in the given order)
+//   mark(text, &hits)         which phrases occur anywhere in text
+//   first(text, &which)       the earliest start of any phrase (ties: the
+//                             lowest index), as a loop of ifind keeping the
+//                             smallest position would give
+//   any(text)                 some phrase occurs
+//
+// COST
+//   Construction and memory are linear in the phrases' total length; a scan
+//   is one table look-up per byte while no phrase is under way, and a short
+//   list walk while one is. Worth it from about ten phrases up: for one or
+//   two, util::ifind's SIMD filter is faster.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace ndrscan::util {
+
+/// Hits - a bit per phrase of one PhraseSet.
+class Hits {
+ public:
+  void reset(std::size_t n) { words_.assign((n + 63) / 64, 0); }
+  void set(std::size_t i) { words_[i >> 6] |= std::uint64_t{1} << (i & 63); }
+  bool test(std::size_t i) const { return (words_[i >> 6] >> (i & 63)) & 1u; }
+  /// each - f(i) for every set bit, in increasing order.
+  template <class F>
+  void each(F&& f) const {
+    for (std::size_t w = 0; w < words_.size(); ++w)
+      for (std::uint64_t bits = words_[w]; bits; bits &= bits - 1)
+        f(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+  }
+  bool none() const {
+    for (std::uint64_t w : words_)
+      if (w) return false;
+    return true;
+  }
+
+ private:
+  std::vector<std::uint64_t> words_;
+};
+
+class PhraseSet {
+ public:
+  PhraseSet() = default;
+  explicit PhraseSet(const std::vector<std::string_view>& phrases, bool fold = true);
+
+  std::size_t size() const { return lengths_.size(); }
+
+  /// mark - hits->test(i) is true afterwards iff phrase i occurs in text.
+  void mark(std::string_view text, Hits* hits) const;
+
+  /// first - smallest position where some phrase starts (ties go to the
+  /// lowest index, written to *which when given), or npos.
+  std::size_t first(std::string_view text, std::size_t* which = nullptr) const;
+
+  /// any - some phrase occurs in text.
+  bool any(std::string_view text) const;
+
+ private:
+  /// step - the state after reading folded byte b in state s.
+  std::uint32_t step(std::uint32_t s, unsigned char b) const {
+    for (;;) {
+      if (s == 0) return root_[b];
+      const Node& n = nodes_[s];
+      for (std::uint32_t k = n.child_begin; k < n.child_end; ++k)
+        if (child_byte_[k] == b) return child_next_[k];
+      s = n.fail;
+    }
+  }
+
+  // A trie with failure links. The root has a full row (by byte); deeper
+  // states keep their few children in a list and fall back along failure
+  // links, so memory is linear in the phrases' length while a text that
+  // matches nothing costs one look-up per byte.
+  struct Node {
+    std::uint32_t child_begin = 0, child_end = 0;  // into child_byte_ / child_next_
+    std::uint32_t fail = 0;
+    std::uint32_t out_begin = 0, out_end = 0;  // phrase numbers ending here, into out_
+  };
+  unsigned char fold_[256] = {};
+  std::uint32_t root_[256] = {};
+  std::vector<Node> nodes_;
+  std::vector<unsigned char> child_byte_;
+  std::vector<std::uint32_t> child_next_;
+  std::vector<std::uint32_t> out_;
+  std::vector<std::uint32_t> lengths_;
+  std::vector<std::uint32_t> empty_;  // phrases of length 0: present in every text
+  std::size_t max_len_ = 0;
+};
+
+}  // namespace ndrscan::util

@@ -1,0 +1,101 @@
+// phrase_set_test.cc - util::PhraseSet against a loop of ifind / find_bytes
+// (the searches it replaces), on random phrases and texts.
+
+#include "src/util/phrase_set.h"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "src/util/strings.h"
+
+namespace {
+
+using ndrscan::util::find_bytes;
+using ndrscan::util::Hits;
+using ndrscan::util::ifind;
+using ndrscan::util::PhraseSet;
+constexpr std::size_t npos = std::string_view::npos;
+
+std::string random_text(std::mt19937& rng, std::size_t max_len) {
+  // few distinct bytes, so that phrases overlap and share prefixes and suffixes
+  static const char alphabet[] = {'a', 'A', 'b', 'B', 'z', 'Z', '@', '`', '[', ' ', '\n', '\x80', '\xC3', '\xE9'};
+  std::uniform_int_distribution<std::size_t> len(0, max_len), pick(0, sizeof alphabet - 1);
+  std::string s(len(rng), ' ');
+  for (char& c : s) c = alphabet[pick(rng)];
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("PhraseSet agrees with one search per phrase", "[phrase-set]") {
+  std::mt19937 rng(977);
+  for (int round = 0; round < 4000; ++round) {
+    const bool fold = round % 2 == 0;
+    std::vector<std::string> owned;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int k = 0; k < n; ++k) owned.push_back(random_text(rng, 5));
+    std::vector<std::string_view> phrases(owned.begin(), owned.end());
+    PhraseSet set(phrases, fold);
+    for (int t = 0; t < 5; ++t) {
+      std::string text = random_text(rng, 60);
+      auto find = [&](std::string_view p) { return fold ? ifind(text, p) : find_bytes(text, p); };
+      Hits hits;
+      set.mark(text, &hits);
+      std::size_t best = npos, best_i = 0;
+      bool any = false;
+      for (std::size_t i = 0; i < phrases.size(); ++i) {
+        const std::size_t p = find(phrases[i]);
+        INFO("fold " << fold << " phrase #" << i << " '" << owned[i] << "' in '" << text << "'");
+        CHECK(hits.test(i) == (p != npos));
+        any = any || p != npos;
+        if (p < best) {
+          best = p;
+          best_i = i;
+        }
+      }
+      CHECK(set.any(text) == any);
+      CHECK(hits.none() == !any);
+      std::size_t which = 99;
+      CHECK(set.first(text, &which) == best);
+      if (best != npos) CHECK(which == best_i);
+    }
+  }
+}
+
+TEST_CASE("PhraseSet folds ASCII letters only", "[phrase-set]") {
+  PhraseSet set({"Delivery has failed", "\xC3\xA9" "chec", "550 5.1.1"}, true);
+  Hits h;
+  set.mark("DELIVERY HAS FAILED to these recipients; \xC3\x89" "CHEC", &h);
+  CHECK(h.test(0));
+  CHECK_FALSE(h.test(1));  // U+00C9 is not folded to U+00E9
+  CHECK_FALSE(h.test(2));
+  std::size_t which = 9;
+  CHECK(set.first("x 550 5.1.1 delivery has failed", &which) == 2);
+  CHECK(which == 2);
+  PhraseSet exact({"Abc"}, false);
+  CHECK_FALSE(exact.any("abc"));
+  CHECK(exact.any("xAbc"));
+}
+
+TEST_CASE("PhraseSet edge cases", "[phrase-set]") {
+  PhraseSet none;
+  Hits h;
+  none.mark("text", &h);
+  CHECK(h.none());
+  CHECK(none.first("text") == npos);
+  CHECK_FALSE(none.any("text"));
+  PhraseSet with_empty({"zz", ""}, true);
+  std::size_t which = 9;
+  CHECK(with_empty.first("abc", &which) == 0);  // "" is found at 0, as ifind finds it
+  CHECK(which == 1);
+  with_empty.mark("", &h);
+  CHECK(h.test(1));
+  CHECK_FALSE(h.test(0));
+  // a phrase that is a suffix of another, both ending at the same byte
+  PhraseSet nested({"rcpt to", "pt to", "after rcpt to"}, true);
+  CHECK(nested.first("error after RCPT TO:", &which) == 6);
+  CHECK(which == 2);
+}
