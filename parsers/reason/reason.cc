@@ -735,7 +735,7 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
     const char* src = in.context.data();
     char* low_p = ctx_low.data();
     char* flat_p = ctx_flat.data();
-    for (std::size_t i = 0; i < cn; ++i) low_p[i] = util::to_lower_ascii(src[i]);
+    util::lower_into(low_p, src, cn);
     std::size_t w = 0;
     bool last_sp = false;
     for (std::size_t i = 0; i < cn; ++i) {
@@ -764,7 +764,7 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
   }
   const std::size_t n = std::min(diag.size(), kMaxScan);
   low.resize(n);
-  for (std::size_t i = 0; i < n; ++i) low[i] = util::to_lower_ascii(diag[i]);
+  util::lower_into(low.data(), diag.data(), n);
   strip_continuations(&low, reply);
   const std::string_view text = low;
   const bool has_text = !util::trim(text).empty();

@@ -79,6 +79,20 @@ std::size_t find_impl(std::string_view hay, std::string_view needle, std::size_t
 
 }  // namespace
 
+void lower_into(char* dst, const char* src, std::size_t n) {
+  std::size_t i = 0;
+#ifdef __SSE2__
+  // bytes are signed: 'A' - 1 < c < 'Z' + 1 picks exactly A-Z (bytes >= 0x80 are negative)
+  const __m128i below = _mm_set1_epi8('A' - 1), above = _mm_set1_epi8('Z' + 1), bit = _mm_set1_epi8(0x20);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+    const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(c, below), _mm_cmplt_epi8(c, above));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_or_si128(c, _mm_and_si128(upper, bit)));
+  }
+#endif
+  for (; i < n; ++i) dst[i] = to_lower_ascii(src[i]);
+}
+
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) {
   return find_impl<true>(hay, needle, from);
 }

@@ -60,10 +60,14 @@ inline std::string_view trim(std::string_view s) {
   return s.substr(b, e - b);
 }
 
+/// lower_into - dst[0, n) = src[0, n) ASCII-lowercased (16 bytes at a time
+/// where SSE2 is available); dst may equal src.
+void lower_into(char* dst, const char* src, std::size_t n);
+
 /// lower - ASCII-lowercased copy.
 inline std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), to_lower_ascii);
+  std::string out(s.size(), '\0');
+  lower_into(out.data(), s.data(), s.size());
   return out;
 }
 

@@ -56,3 +56,18 @@ TEST_CASE("ifind: matches at block edges and the end of the text", "[strings]") 
   // '@' and '`' differ only in bit 0x20: not letters, so never folded.
   CHECK(ifind("x`y", "@") == std::string_view::npos);
 }
+
+TEST_CASE("lower_into agrees with to_lower_ascii on every byte value", "[strings]") {
+  std::mt19937 rng(77);
+  for (int n = 0; n < 2000; ++n) {
+    std::string s(rng() % 70, '\0');
+    for (char& c : s) c = static_cast<char>(rng() & 0xFF);
+    std::string want = s;
+    for (char& c : want) c = ndrscan::util::to_lower_ascii(c);
+    std::string got(s.size(), '\0');
+    ndrscan::util::lower_into(got.data(), s.data(), s.size());
+    REQUIRE(got == want);
+    ndrscan::util::lower_into(s.data(), s.data(), s.size());  // in place
+    REQUIRE(s == want);
+  }
+}
