@@ -83,7 +83,12 @@ struct Walker {
            fmt::format("decoded text over {} bytes: part skipped", limits.max_decoded_bytes));
       return;
     }
-    if (out->encoding == "base64") {
+    if (out->type == "text" && out->subtype == "html" && (out->encoding == "base64" || out->encoding == "quoted-printable")) {
+      // Read only when the notice has no text/plain to read (decoded_body()):
+      // kept as sent, counted at its encoded size (never smaller).
+      out->body = raw;
+      out->body_encoded = true;
+    } else if (out->encoding == "base64") {
       // mimetic's base64 decoder reads one byte past its table on some
       // characters ('|'): give it the alphabet only.
       std::string clean;
@@ -152,6 +157,12 @@ std::size_t count_content_types(std::string_view msg) {
 }  // namespace
 
 bool Part::is(std::string_view t, std::string_view s) const { return type == t && subtype == s; }
+
+std::string_view decoded_body(const Part& p, std::string* storage) {
+  if (!p.body_encoded) return p.body;
+  *storage = decode_transfer(p.body, p.encoding);
+  return *storage;
+}
 
 std::string decode_transfer(std::string_view body, std::string_view encoding) {
   std::string out;

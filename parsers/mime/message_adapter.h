@@ -17,7 +17,8 @@
 //       (mimetic's decoder reads past its table on '|').
 //
 // PUBLIC FUNCTIONS
-//   parse_mime()  raw message -> Part tree
+//   parse_mime()    raw message -> Part tree
+//   decoded_body()  a part's text, decoding a deferred text/html body
 //
 // DIAGNOSTICS
 //   mime-too-large, mime-line-too-long, mime-too-many-parts, mime-too-deep,
@@ -41,8 +42,11 @@ struct Part {
   std::string report_type;  ///< multipart/report's report-type, lowercase
   std::string encoding;     ///< Content-Transfer-Encoding, lowercase
   std::vector<rfc5322::HeaderField> headers;  ///< this entity's own fields
-  std::string body;         ///< decoded body of leaves ndrscan reads
+  std::string body;         ///< decoded body of leaves ndrscan reads (see body_encoded)
   bool body_decoded = false;
+  /// body is still transfer-encoded (a base64 or quoted-printable text/html
+  /// part, read only when there is no text/plain): use decoded_body()
+  bool body_encoded = false;
   std::vector<Part> children;  ///< parts, or the one embedded message
 
   bool is(std::string_view t, std::string_view s) const;
@@ -60,6 +64,10 @@ struct Limits {
 /// decode_transfer - undo a Content-Transfer-Encoding (base64,
 /// quoted-printable; anything else is returned as is).
 std::string decode_transfer(std::string_view body, std::string_view encoding);
+
+/// decoded_body - p.body with its transfer encoding undone (in *storage when
+/// p.body_encoded; otherwise p.body itself).
+std::string_view decoded_body(const Part& p, std::string* storage);
 
 /// parse_mime - build the Part tree of `message`; false (with a diagnostic)
 /// when the tree could not be built at all.

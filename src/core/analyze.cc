@@ -586,9 +586,13 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
   }
   const mime::Part* text_part = first_text(root);
   const mime::Part* html_part = first_text(root, "html");
-  if (text_part || html_part) out->generating_server = generating_server(text_part ? text_part->body : html_part->body);
   std::string_view text_body = text_part ? std::string_view(text_part->body) : std::string_view();
-  std::string_view html_body = html_part ? std::string_view(html_part->body) : std::string_view();
+  // The HTML alternative is read only when the plain text is blank (the
+  // readers' rule, vtext::notice_text): only then is it decoded.
+  std::string html_storage;
+  std::string_view html_body;
+  if (html_part && util::trim(text_body).empty()) html_body = mime::decoded_body(*html_part, &html_storage);
+  if (text_part || html_part) out->generating_server = generating_server(text_part ? text_body : html_body);
   if (out->recipients.empty())
     read_dialects(text_body, html_body, bytes, top.fields, knowledge, opts, out, original_fields);
   else if (out->dialect == "rfc3464")
