@@ -730,22 +730,8 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
     const std::size_t cn = std::min(in.context.size(), kMaxScan);
     ctx_low.resize(cn);
     ctx_flat.resize(cn);
-    // Branch-free: a blank after a blank is written and then overwritten
-    // (w does not move), so each run of blanks leaves one space.
-    const char* src = in.context.data();
-    char* low_p = ctx_low.data();
-    char* flat_p = ctx_flat.data();
-    util::lower_into(low_p, src, cn);
-    std::size_t w = 0;
-    bool last_sp = false;
-    for (std::size_t i = 0; i < cn; ++i) {
-      const char ch = low_p[i];
-      const bool sp = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-      flat_p[w] = sp ? ' ' : ch;
-      w += !(sp && last_sp);
-      last_sp = sp;
-    }
-    ctx_flat.resize(w);
+    util::lower_into(ctx_low.data(), in.context.data(), cn);
+    ctx_flat.resize(util::collapse_blanks(ctx_flat.data(), ctx_low.data(), cn));
     ctx_ptr = in.context.data();
     ctx_size = in.context.size();
   }

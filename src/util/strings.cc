@@ -93,6 +93,41 @@ void lower_into(char* dst, const char* src, std::size_t n) {
   for (; i < n; ++i) dst[i] = to_lower_ascii(src[i]);
 }
 
+std::size_t collapse_blanks(char* dst, const char* src, std::size_t n) {
+  std::size_t w = 0, i = 0;
+  bool last_sp = false;
+  // scalar step: a blank after a blank is written and then overwritten (w
+  // does not move), so each run of blanks leaves one space
+  auto one = [&](char ch) {
+    const bool sp = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+    dst[w] = sp ? ' ' : ch;
+    w += !(sp && last_sp);
+    last_sp = sp;
+  };
+#ifdef __SSE2__
+  const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r'),
+                lf = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+    const __m128i blank = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(c, space), _mm_cmpeq_epi8(c, tab)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(c, cr), _mm_cmpeq_epi8(c, lf)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(blank));
+    if ((mask & ((mask << 1) | (last_sp ? 1u : 0u))) == 0) {
+      // no blank follows a blank: every byte stays, blanks become spaces
+      // (w <= i, so the store stays inside the first i + 16 bytes of dst)
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + w),
+                       _mm_or_si128(_mm_andnot_si128(blank, c), _mm_and_si128(blank, space)));
+      w += 16;
+      last_sp = (mask & 0x8000u) != 0;
+      continue;
+    }
+    for (std::size_t k = 0; k < 16; ++k) one(src[i + k]);
+  }
+#endif
+  for (; i < n; ++i) one(src[i]);
+  return w;
+}
+
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) {
   return find_impl<true>(hay, needle, from);
 }

@@ -64,6 +64,11 @@ inline std::string_view trim(std::string_view s) {
 /// where SSE2 is available); dst may equal src.
 void lower_into(char* dst, const char* src, std::size_t n);
 
+/// collapse_blanks - copy src[0, n) to dst with every run of blanks (space,
+/// tab, CR, LF) written as one space; returns the length written (<= n).
+/// dst may equal src. 16 bytes at a time where no two blanks touch.
+std::size_t collapse_blanks(char* dst, const char* src, std::size_t n);
+
 /// lower - ASCII-lowercased copy.
 inline std::string lower(std::string_view s) {
   std::string out(s.size(), '\0');

@@ -71,3 +71,25 @@ TEST_CASE("lower_into agrees with to_lower_ascii on every byte value", "[strings
     REQUIRE(s == want);
   }
 }
+
+TEST_CASE("collapse_blanks agrees with a byte-by-byte reference", "[strings]") {
+  std::mt19937 rng(78);
+  const char alphabet[] = {'a', 'b', ' ', ' ', '\t', '\r', '\n', 'Z', '\x80'};
+  for (int n = 0; n < 20000; ++n) {
+    std::string s(rng() % 80, '\0');
+    const bool sparse = n % 2;  // mostly letters: the 16-byte path
+    for (char& c : s) c = sparse && rng() % 8 ? 'x' : alphabet[rng() % sizeof alphabet];
+    std::string want;
+    bool last = false;
+    for (char c : s) {
+      const bool sp = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+      if (!(sp && last)) want.push_back(sp ? ' ' : c);
+      last = sp;
+    }
+    std::string got(s.size(), '\0');
+    got.resize(ndrscan::util::collapse_blanks(got.data(), s.data(), s.size()));
+    REQUIRE(got == want);
+    s.resize(ndrscan::util::collapse_blanks(s.data(), s.data(), s.size()));  // in place
+    REQUIRE(s == want);
+  }
+}
