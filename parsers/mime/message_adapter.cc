@@ -39,6 +39,7 @@ struct Walker {
   void convert(const mimetic::MimeEntity& e, Part* out, int depth) {
     ++parts;
     const mimetic::Header& h = e.header();
+    out->headers.reserve(h.size());
     for (const mimetic::Field& f : h) {
       rfc5322::HeaderField hf;
       hf.name.assign(f.name().begin(), f.name().end());

@@ -100,12 +100,12 @@ std::vector<const rfc5322::HeaderField*> received_of(const std::vector<rfc5322::
 /// Tree search results.
 struct Found {
   const mime::Part* dsn = nullptr;
-  const mime::Part* original = nullptr;  // message/rfc822's embedded entity
+  mime::Part* original = nullptr;  // message/rfc822's embedded entity
   const mime::Part* headers = nullptr;   // text/rfc822-headers leaf
   const mime::Part* feedback = nullptr;  // message/feedback-report (RFC 5965)
 };
 
-void find_parts(const mime::Part& p, Found* f, int depth = 0) {
+void find_parts(mime::Part& p, Found* f, int depth = 0) {
   if (depth > 64) return;
   if (!f->dsn && p.type == "message" && (p.subtype == "delivery-status" || p.subtype == "global-delivery-status"))
     f->dsn = &p;
@@ -117,7 +117,7 @@ void find_parts(const mime::Part& p, Found* f, int depth = 0) {
   if (!f->headers && ((p.type == "text" && p.subtype == "rfc822-headers") ||
                       (p.type == "message" && p.subtype == "global-headers")))
     f->headers = &p;
-  for (const auto& c : p.children) find_parts(c, f, depth + 1);
+  for (auto& c : p.children) find_parts(c, f, depth + 1);
 }
 
 /// generating_server - Exchange NDR text: "Generating server: EX01.contoso.local"
@@ -401,10 +401,10 @@ void read_dialects(std::string_view text, std::string_view html, std::string_vie
     rfc5322::HeaderBlock hb = rfc5322::scan_header_block(text, off, &sub);
     if (!hb.fields.empty()) {
       OriginalMessage o;
-      *original_fields = hb.fields;
-      fill_summary(hb.fields, &o);
+      *original_fields = std::move(hb.fields);
+      fill_summary(*original_fields, &o);
       o.headers_only = !hb.terminated;
-      o.hops = build_hops(received_of(hb.fields), opts.max_hops, &sub);
+      o.hops = build_hops(received_of(*original_fields), opts.max_hops, &sub);
       for (auto& d : sub) {
         d.offset = -1;
         d.message = "original: " + d.message;
@@ -499,7 +499,13 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     }
     return true;
   }
-  *top_fields = top.fields;
+  // The caller keeps the fields: moved out when this function returns (top
+  // is read until then), instead of copying every field.
+  struct HandOver {
+    std::vector<rfc5322::HeaderField>* to;
+    rfc5322::HeaderBlock* from;
+    ~HandOver() { *to = std::move(from->fields); }
+  } hand_over{top_fields, &top};
   bool has_body = top.terminated && !util::trim(bytes.substr(top.body_offset)).empty();
   out->input_kind = has_body ? "message" : "headers";
   fill_summary(top.fields, out);
@@ -556,11 +562,11 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
   }
   if (found.original) {
     OriginalMessage o;
-    *original_fields = found.original->headers;
-    fill_summary(found.original->headers, &o);
+    *original_fields = std::move(found.original->headers);  // the tree is not read again
+    fill_summary(*original_fields, &o);
     std::vector<Diagnostic> sub;
     std::vector<const rfc5322::HeaderField*> rcv;
-    for (const auto& f : found.original->headers)
+    for (const auto& f : *original_fields)
       if (iequals(f.name, "Received")) rcv.push_back(&f);
     o.hops = build_hops(rcv, opts.max_hops, &sub);
     for (auto& d : sub) {
@@ -574,9 +580,9 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
     o.headers_only = true;
     std::vector<Diagnostic> sub;
     rfc5322::HeaderBlock hb = rfc5322::scan_header_block(found.headers->body, 0, &sub);
-    *original_fields = hb.fields;
-    fill_summary(hb.fields, &o);
-    o.hops = build_hops(received_of(hb.fields), opts.max_hops, &sub);
+    *original_fields = std::move(hb.fields);
+    fill_summary(*original_fields, &o);
+    o.hops = build_hops(received_of(*original_fields), opts.max_hops, &sub);
     for (auto& d : sub) {
       d.offset = -1;
       d.message = "original: " + d.message;
