@@ -40,22 +40,28 @@ struct Walker {
     ++parts;
     const mimetic::Header& h = e.header();
     out->headers.reserve(h.size());
+    // The two fields read here are found while copying (mimetic's own
+    // look-ups search the header again for each, copying names).
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::size_t ct_at = kNone, cte_at = kNone;
     for (const mimetic::Field& f : h) {
       rfc5322::HeaderField hf;
       hf.name.assign(f.name().begin(), f.name().end());
       hf.value = f.value();
+      if (ct_at == kNone && iequals(hf.name, "Content-Type")) ct_at = out->headers.size();
+      if (cte_at == kNone && iequals(hf.name, "Content-Transfer-Encoding")) cte_at = out->headers.size();
       out->headers.push_back(std::move(hf));
     }
-    if (h.hasField("Content-Type")) {
-      const mimetic::ContentType& ct = h.contentType();
+    if (ct_at != kNone) {
+      const mimetic::ContentType ct(out->headers[ct_at].value);
       out->type = util::lower(std::string(ct.type().begin(), ct.type().end()));
       out->subtype = util::lower(std::string(ct.subtype().begin(), ct.subtype().end()));
       out->charset = util::lower(ct.param("charset"));
       out->report_type = util::lower(ct.param("report-type"));
     }
-    if (h.hasField("Content-Transfer-Encoding")) {
-      const std::string& m = h.contentTransferEncoding().mechanism();
-      out->encoding = util::lower(util::trim(m));
+    if (cte_at != kNone) {
+      const mimetic::ContentTransferEncoding cte(out->headers[cte_at].value);
+      out->encoding = util::lower(util::trim(cte.mechanism()));
     }
     const mimetic::Body& body = e.body();
     if (needs_decoding(*out)) decode_body(body, out);
