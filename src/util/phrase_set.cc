@@ -2,6 +2,7 @@
 #include "src/util/phrase_set.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <utility>
@@ -9,12 +10,28 @@
 namespace ndrscan::util {
 
 PhraseSet::PhraseSet(const std::vector<std::string_view>& phrases, bool fold) {
+  unsigned char folded[256];
   for (int b = 0; b < 256; ++b)
-    fold_[b] = static_cast<unsigned char>((fold && b >= 'A' && b <= 'Z') ? (b | 0x20) : b);
+    folded[b] = static_cast<unsigned char>((fold && b >= 'A' && b <= 'Z') ? (b | 0x20) : b);
 
-  // 1. the trie (children as (byte, state) pairs while building)
-  std::vector<std::vector<std::pair<unsigned char, std::uint32_t>>> kids(1);
-  std::vector<std::vector<std::uint32_t>> outs(1);
+  // 1. byte classes
+  bool used[256] = {};
+  for (std::string_view p : phrases)
+    for (char ch : p) used[folded[static_cast<unsigned char>(ch)]] = true;
+  std::uint32_t next_class = 1;
+  for (int b = 0; b < 256; ++b)
+    if (used[b]) cls_[b] = static_cast<std::uint8_t>(next_class++);
+  for (int b = 0; b < 256; ++b) cls_[b] = cls_[folded[b]];
+  classes_ = next_class;
+  const std::uint32_t C = classes_;
+
+  // 2. the trie, as rows of the table: delta_[s * C + c] is the child of s on
+  //    class c, 0 for none (the root is nobody's child)
+  std::size_t total = 0;
+  for (std::string_view p : phrases) total += p.size();
+  delta_.reserve((total + 1) * C);  // at most one state per phrase byte: no regrowth
+  delta_.assign(C, 0);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> finals;  // (state, phrase)
   lengths_.reserve(phrases.size());
   for (std::size_t i = 0; i < phrases.size(); ++i) {
     std::string_view p = phrases[i];
@@ -24,86 +41,93 @@ PhraseSet::PhraseSet(const std::vector<std::string_view>& phrases, bool fold) {
       empty_.push_back(static_cast<std::uint32_t>(i));
       continue;
     }
-    std::uint32_t s = 0;
+    std::size_t s = 0;
     for (char ch : p) {
-      const unsigned char b = fold_[static_cast<unsigned char>(ch)];
-      auto it = std::find_if(kids[s].begin(), kids[s].end(), [&](const auto& k) { return k.first == b; });
-      if (it != kids[s].end()) {
-        s = it->second;
-        continue;
+      const std::size_t at = s * C + cls_[static_cast<unsigned char>(ch)];
+      if (delta_[at] == 0) {
+        const std::size_t t = delta_.size() / C;
+        if ((t + 1) * C > (std::numeric_limits<std::uint32_t>::max() >> 1))
+          throw std::length_error("phrase set too large for one automaton");
+        delta_[at] = static_cast<std::uint32_t>(t);
+        delta_.resize(delta_.size() + C, 0);
       }
-      if (kids.size() >= std::numeric_limits<std::uint32_t>::max())
-        throw std::length_error("phrase set too large for one automaton");
-      const auto t = static_cast<std::uint32_t>(kids.size());
-      kids[s].emplace_back(b, t);
-      kids.emplace_back();
-      outs.emplace_back();
-      s = t;
+      s = delta_[at];
     }
-    outs[s].push_back(static_cast<std::uint32_t>(i));
+    finals.emplace_back(static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i));
   }
-  const std::size_t states = kids.size();
-  if (states == 1) return;  // nothing to scan for (maybe empty phrases)
-
-  // 2. flat child lists and the root's full row
-  nodes_.resize(states);
-  for (std::size_t s = 0; s < states; ++s) {
-    std::sort(kids[s].begin(), kids[s].end());
-    nodes_[s].child_begin = static_cast<std::uint32_t>(child_byte_.size());
-    for (const auto& [b, t] : kids[s]) {
-      child_byte_.push_back(b);
-      child_next_.push_back(t);
-    }
-    nodes_[s].child_end = static_cast<std::uint32_t>(child_byte_.size());
+  const std::size_t states = delta_.size() / C;
+  if (states == 1) {  // nothing to scan for (maybe empty phrases)
+    delta_.clear();
+    return;
   }
-  for (const auto& [b, t] : kids[0]) root_[b] = t;
-  if (fold)
-    for (int b = 'A'; b <= 'Z'; ++b) root_[b] = root_[b | 0x20];
+  std::sort(finals.begin(), finals.end());
 
-  // 3. failure links breadth first; each state's outputs gain its failure
-  //    state's (already complete: it is shallower)
-  std::vector<std::uint32_t> order;
+  // 3. breadth first: each state's missing edges become its failure state's
+  //    (shallower, so complete already); its outputs are its own phrases and
+  //    its failure state's
+  std::uint32_t* next = delta_.data();
+  std::vector<std::uint32_t> fail(states, 0), order;
   order.reserve(states);
-  for (const auto& [b, t] : kids[0]) {
-    nodes_[t].fail = 0;
-    order.push_back(t);
-  }
+  for (std::uint32_t c = 0; c < C; ++c)
+    if (next[c]) order.push_back(next[c]);
+  out_begin_.assign(states, 0);
+  out_end_.assign(states, 0);
+  auto add_outputs = [&](std::uint32_t s) {
+    out_begin_[s] = static_cast<std::uint32_t>(out_.size());
+    auto it = std::lower_bound(finals.begin(), finals.end(), std::make_pair(s, std::uint32_t{0}));
+    for (; it != finals.end() && it->first == s; ++it) out_.push_back(it->second);
+    const std::uint32_t f = fail[s];
+    for (std::uint32_t k = out_begin_[f]; k < out_end_[f]; ++k) out_.push_back(out_[k]);
+    std::sort(out_.begin() + out_begin_[s], out_.end());
+    out_end_[s] = static_cast<std::uint32_t>(out_.size());
+  };
   for (std::size_t k = 0; k < order.size(); ++k) {
     const std::uint32_t s = order[k];
-    const auto& fo = outs[nodes_[s].fail];
-    outs[s].insert(outs[s].end(), fo.begin(), fo.end());
-    for (const auto& [b, t] : kids[s]) {
-      nodes_[t].fail = step(nodes_[s].fail, b);
-      order.push_back(t);
+    add_outputs(s);
+    const std::uint32_t* row_f = next + static_cast<std::size_t>(fail[s]) * C;
+    std::uint32_t* row = next + static_cast<std::size_t>(s) * C;
+    for (std::uint32_t c = 0; c < C; ++c) {
+      if (row[c]) {  // a trie edge (the row has no other entries yet)
+        fail[row[c]] = row_f[c];
+        order.push_back(row[c]);
+      } else {
+        row[c] = row_f[c];
+      }
     }
   }
-  for (std::size_t s = 0; s < states; ++s) {
-    std::sort(outs[s].begin(), outs[s].end());
-    nodes_[s].out_begin = static_cast<std::uint32_t>(out_.size());
-    out_.insert(out_.end(), outs[s].begin(), outs[s].end());
-    nodes_[s].out_end = static_cast<std::uint32_t>(out_.size());
+
+  // 4. state numbers become bases (x C, shifted) with the has-output bit
+  for (std::size_t i = 0; i < states * C; ++i) {
+    const std::uint32_t t = next[i];
+    next[i] = (t * C) << 1 | (out_end_[t] != out_begin_[t] ? 1u : 0u);
   }
 }
 
 void PhraseSet::mark(std::string_view text, Hits* hits) const {
   hits->reset(size());
   for (std::uint32_t i : empty_) hits->set(i);
-  if (nodes_.empty()) return;
-  std::uint32_t s = 0;
+  if (delta_.empty()) return;
+  const std::uint32_t* delta = delta_.data();
+  std::uint32_t base = 0;
   for (char ch : text) {
-    s = step(s, fold_[static_cast<unsigned char>(ch)]);
-    const Node& n = nodes_[s];
-    for (std::uint32_t k = n.out_begin; k < n.out_end; ++k) hits->set(out_[k]);
+    const std::uint32_t e = delta[base + cls_[static_cast<unsigned char>(ch)]];
+    base = e >> 1;
+    if (e & 1u) {
+      const std::uint32_t s = base / classes_;
+      for (std::uint32_t k = out_begin_[s]; k < out_end_[s]; ++k) hits->set(out_[k]);
+    }
   }
 }
 
 bool PhraseSet::any(std::string_view text) const {
   if (!empty_.empty()) return true;
-  if (nodes_.empty()) return false;
-  std::uint32_t s = 0;
+  if (delta_.empty()) return false;
+  const std::uint32_t* delta = delta_.data();
+  std::uint32_t base = 0;
   for (char ch : text) {
-    s = step(s, fold_[static_cast<unsigned char>(ch)]);
-    if (nodes_[s].out_begin != nodes_[s].out_end) return true;
+    const std::uint32_t e = delta[base + cls_[static_cast<unsigned char>(ch)]];
+    if (e & 1u) return true;
+    base = e >> 1;
   }
   return false;
 }
@@ -115,14 +139,17 @@ std::size_t PhraseSet::first(std::string_view text, std::size_t* which) const {
     best = 0;
     best_i = empty_.front();
   }
-  if (!nodes_.empty()) {
-    std::uint32_t s = 0;
+  if (!delta_.empty()) {
+    const std::uint32_t* delta = delta_.data();
+    std::uint32_t base = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
       // every match still to come ends after i, so starts after i + 1 - max_len
       if (best != npos && i + 1 > best + max_len_) break;
-      s = step(s, fold_[static_cast<unsigned char>(text[i])]);
-      const Node& n = nodes_[s];
-      for (std::uint32_t k = n.out_begin; k < n.out_end; ++k) {
+      const std::uint32_t e = delta[base + cls_[static_cast<unsigned char>(text[i])]];
+      base = e >> 1;
+      if (!(e & 1u)) continue;
+      const std::uint32_t s = base / classes_;
+      for (std::uint32_t k = out_begin_[s]; k < out_end_[s]; ++k) {
         const std::uint32_t id = out_[k];
         const std::size_t start = i + 1 - lengths_[id];
         if (start < best || (start == best && id < best_i)) {
