@@ -132,6 +132,8 @@ class Engine {
   void work();
   void process(Chunk* c);
   void progress_line(bool final);
+  std::string take_buffer();
+  void give_buffer(std::string&& b);
 
   const Settings& s_;
   const Knowledge& k_;
@@ -143,6 +145,9 @@ class Engine {
   std::deque<std::unique_ptr<Chunk>> window_;  // in flight, in order
   bool producing_done_ = false;
   std::size_t max_in_flight_ = 8;
+  // Output buffers of written chunks, reused by the next ones (a fresh
+  // buffer would grow by copying and fault in new pages every chunk).
+  std::vector<std::string> spare_;
 
   // producer state
   Chunk cur_;
@@ -332,8 +337,24 @@ void Engine::produce() {
   cv_work_.notify_all();
 }
 
+std::string Engine::take_buffer() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (spare_.empty()) return {};
+  std::string b = std::move(spare_.back());
+  spare_.pop_back();
+  return b;
+}
+
+void Engine::give_buffer(std::string&& b) {
+  b.clear();  // keeps the capacity
+  std::lock_guard<std::mutex> lock(mu_);
+  if (spare_.size() < max_in_flight_) spare_.push_back(std::move(b));
+}
+
 void Engine::process(Chunk* c) {
   AnalyzeOptions aopts;
+  if (!s_.jsonl.empty()) c->records_jsonl = take_buffer();
+  if (!s_.csv.empty()) c->records_csv = take_buffer();
   aopts.mime_limits.max_message_bytes = s_.max_size;
   c->summary.inputs = static_cast<std::uint64_t>(c->inputs);
   for (const auto& e : c->input_errors) c->summary.add_error(e);
@@ -457,6 +478,8 @@ Summary Engine::run(std::FILE* jsonl, std::FILE* csv) {
     if (c) {
       if (jsonl) std::fwrite(c->records_jsonl.data(), 1, c->records_jsonl.size(), jsonl);
       if (csv) std::fwrite(c->records_csv.data(), 1, c->records_csv.size(), csv);
+      if (c->records_jsonl.capacity() > 4096) give_buffer(std::move(c->records_jsonl));
+      if (c->records_csv.capacity() > 4096) give_buffer(std::move(c->records_csv));
       if (s_.print_errors)
         for (const auto& e : c->summary.errors)
           fmt::print(stderr, "ndrscan: error: {}{}: {}\n", e.file, e.offset >= 0 ? fmt::format("@{}", e.offset) : "",
