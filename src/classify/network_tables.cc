@@ -249,7 +249,28 @@ bool NetworkTables::add_rule(int provider, std::string_view kind, std::string_vi
   return true;
 }
 
-void NetworkTables::build() { cidrs_.build(); }
+namespace {
+
+/// key3 - the first three bytes of a name, ASCII-lowercased, as one number.
+std::uint32_t key3(std::string_view s) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(util::to_lower_ascii(s[0]))) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(util::to_lower_ascii(s[1]))) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(util::to_lower_ascii(s[2])));
+}
+
+}  // namespace
+
+void NetworkTables::build() {
+  cidrs_.build();
+  prefix_index_.clear();
+  short_prefixes_.clear();
+  for (std::size_t k = 0; k < header_prefixes_.size(); ++k) {
+    const std::string& p = header_prefixes_[k].first;
+    if (p.size() < 3) short_prefixes_.push_back(static_cast<std::uint32_t>(k));
+    else prefix_index_.emplace_back(key3(p), static_cast<std::uint32_t>(k));
+  }
+  std::sort(prefix_index_.begin(), prefix_index_.end());
+}
 
 int NetworkTables::match_ip(std::string_view ip) const {
   if (ip.empty()) return -1;
@@ -279,20 +300,38 @@ int NetworkTables::match_asn(std::uint32_t asn) const {
 }
 
 std::vector<int> NetworkTables::match_headers(const std::vector<rfc5322::HeaderField>& fields) const {
+  // 1. which prefixes some field matches ("X-TM-" is a prefix; a name not
+  //    ending in '-' must be equal)
+  auto matches = [&](const std::string& prefix, std::string_view name) {
+    return prefix.back() != '-' ? util::iequals(name, prefix) : util::istarts_with(name, prefix);
+  };
+  thread_local std::vector<char> hit;
+  hit.assign(header_prefixes_.size(), 0);
+  const bool indexed = prefix_index_.size() + short_prefixes_.size() == header_prefixes_.size();
+  for (const auto& f : fields) {
+    if (!indexed) {  // build() not called: compare with every prefix
+      for (std::size_t k = 0; k < header_prefixes_.size(); ++k)
+        if (!hit[k] && matches(header_prefixes_[k].first, f.name)) hit[k] = 1;
+      continue;
+    }
+    for (std::uint32_t k : short_prefixes_)
+      if (!hit[k] && matches(header_prefixes_[k].first, f.name)) hit[k] = 1;
+    if (f.name.size() < 3) continue;
+    const std::uint32_t key = key3(f.name);
+    auto it = std::lower_bound(prefix_index_.begin(), prefix_index_.end(), std::make_pair(key, std::uint32_t{0}));
+    for (; it != prefix_index_.end() && it->first == key; ++it)
+      if (!hit[it->second] && matches(header_prefixes_[it->second].first, f.name)) hit[it->second] = 1;
+  }
+  // 2. in table order, one rule per provider
   std::vector<int> out;
-  for (const auto& [prefix, idx] : header_prefixes_) {
-    int prov = rules_[static_cast<std::size_t>(idx)].provider;
+  for (std::size_t k = 0; k < header_prefixes_.size(); ++k) {
+    if (!hit[k]) continue;
+    const int idx = header_prefixes_[k].second;
+    const int prov = rules_[static_cast<std::size_t>(idx)].provider;
     bool have = false;
     for (int o : out)
       if (rules_[static_cast<std::size_t>(o)].provider == prov) have = true;
-    if (have) continue;
-    bool exact = prefix.back() != '-';
-    for (const auto& f : fields) {
-      if (exact ? util::iequals(f.name, prefix) : util::istarts_with(f.name, prefix)) {
-        out.push_back(idx);
-        break;
-      }
-    }
+    if (!have) out.push_back(idx);
   }
   return out;
 }

@@ -97,6 +97,11 @@ class NetworkTables {
   NameMap exact_hosts_, suffix_hosts_;
   std::vector<std::pair<util::Regex, int>> host_patterns_;
   std::vector<std::pair<std::string, int>> header_prefixes_;  // lowercase name prefix -> rule
+  // build(): header_prefixes_ numbers by the first three letters of the
+  // prefix (a field name is compared only with the prefixes it can match);
+  // prefixes shorter than three are in short_prefixes_.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> prefix_index_;
+  std::vector<std::uint32_t> short_prefixes_;
   std::unordered_map<std::uint32_t, int> asns_;
   std::unordered_map<std::string, std::string> cidr_where_;   // duplicate detection
   std::string newest_date_;
