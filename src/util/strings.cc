@@ -142,6 +142,22 @@ void lower_into(char* dst, const char* src, std::size_t n) {
   for (; i < n; ++i) dst[i] = to_lower_ascii(src[i]);
 }
 
+std::size_t find_any3(std::string_view s, std::size_t from, char a, char b, char c) {
+  std::size_t i = from;
+#ifdef __SSE2__
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)), _mm_cmpeq_epi8(x, vc));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(m));
+    if (mask) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+  }
+#endif
+  for (; i < s.size(); ++i)
+    if (s[i] == a || s[i] == b || s[i] == c) return i;
+  return s.size();
+}
+
 std::size_t collapse_blanks(char* dst, const char* src, std::size_t n) {
   std::size_t w = 0, i = 0;
   bool last_sp = false;

@@ -64,6 +64,10 @@ inline std::string_view trim(std::string_view s) {
 /// where SSE2 is available); dst may equal src.
 void lower_into(char* dst, const char* src, std::size_t n);
 
+/// find_any3 - first i >= from with s[i] one of a, b, c; s.size() when none
+/// (16 bytes at a time where SSE2 is available).
+std::size_t find_any3(std::string_view s, std::size_t from, char a, char b, char c);
+
 /// collapse_blanks - copy src[0, n) to dst with every run of blanks (space,
 /// tab, CR, LF) written as one space; returns the length written (<= n).
 /// dst may equal src. 16 bytes at a time where no two blanks touch.

@@ -94,3 +94,20 @@ TEST_CASE("collapse_blanks agrees with a byte-by-byte reference", "[strings]") {
     REQUIRE(s == want);
   }
 }
+
+TEST_CASE("find_any3 finds the first of three bytes", "[strings]") {
+  std::mt19937 rng(79);
+  for (int n = 0; n < 20000; ++n) {
+    std::string s(rng() % 70, 'x');
+    for (char& c : s)
+      if (rng() % 12 == 0) c = "=\n\r "[rng() % 4];
+    const std::size_t from = rng() % (s.size() + 2);
+    std::size_t want = s.size();
+    for (std::size_t i = from; i < s.size(); ++i)
+      if (s[i] == '=' || s[i] == '\n' || s[i] == '\r') {
+        want = i;
+        break;
+      }
+    REQUIRE(ndrscan::util::find_any3(s, from, '\n', '\r', '=') == want);
+  }
+}
