@@ -91,8 +91,7 @@ bool looks_clean(std::string_view text, CleanScan* keep) {
     if (x.code == "header-not-a-field" || x.code == "header-no-blank-line") return false;
   for (const auto& f : hb.fields)
     if (!token_name(f.name)) return false;
-  if (rfc2047::sanitize_utf8(text.substr(start, std::min(hb.body_offset - start, std::size_t{1} << 20))) !=
-      text.substr(start, std::min(hb.body_offset - start, std::size_t{1} << 20)))
+  if (!rfc2047::is_valid_utf8(text.substr(start, std::min(hb.body_offset - start, std::size_t{1} << 20))))
     return false;  // 8-bit header bytes that are not UTF-8: Windows-1252
   std::size_t hend = std::min(hb.body_offset, start + (1u << 20));
   std::string_view header = text.substr(start, hend - start);
@@ -131,7 +130,7 @@ bool looks_clean(std::string_view text, CleanScan* keep) {
   // 8-bit text that is not UTF-8 in a body without a declared charset
   if (hb.find("Content-Type") == nullptr) {
     std::string_view body = text.substr(hb.body_offset, std::size_t{1} << 20);
-    if (rfc2047::sanitize_utf8(body) != body) return false;
+    if (!rfc2047::is_valid_utf8(body)) return false;
   }
   // bounce text under a header that is not the bounce's own (the original's
   // headers, or Outlook's From/Sent/To/Subject): the readers need a mark

@@ -90,6 +90,8 @@ bool to_utf8(std::string_view charset, std::string_view bytes, std::string* out)
 
 /// sanitize_utf8 - copy `bytes`, replacing invalid UTF-8 sequences with U+FFFD.
 std::string sanitize_utf8(std::string_view bytes);
+/// is_valid_utf8 - sanitize_utf8(bytes) would return bytes unchanged.
+bool is_valid_utf8(std::string_view bytes);
 
 }  // namespace ndrscan::rfc2047
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <random>
 #include <string>
 
 namespace {
@@ -142,6 +143,19 @@ TEST_CASE("rfc2047: sanitize_utf8", "[rfc2047]") {
   CHECK(sanitize_utf8("\xF0\x9F\x98") == fffd);
   CHECK(sanitize_utf8("\x80\xBF") == fffd + fffd);                   // lone continuations
   CHECK(sanitize_utf8("\xF5\x80") == fffd + fffd);
+}
+
+TEST_CASE("rfc2047: is_valid_utf8 is sanitize_utf8 changing nothing", "[rfc2047]") {
+  std::mt19937 rng(80);
+  const char* pieces[] = {"a", "plain ASCII text ", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x93\xA7",
+                          "\xC3", "\x80", "\xED\xA0\x80", "\xFF", "\t\r\n"};
+  for (int n = 0; n < 5000; ++n) {
+    std::string s;
+    const int k = static_cast<int>(rng() % 12);
+    for (int j = 0; j < k; ++j) s += pieces[rng() % (n % 3 == 0 ? 10 : 5)];  // a third may hold invalid bytes
+    INFO(n);
+    REQUIRE(ndrscan::rfc2047::is_valid_utf8(s) == (sanitize_utf8(s) == s));
+  }
 }
 
 TEST_CASE("rfc2047: to_utf8", "[rfc2047]") {
