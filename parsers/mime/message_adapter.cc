@@ -25,6 +25,33 @@ bool needs_decoding(const Part& p) {
   return false;
 }
 
+/// decode_qp - quoted-printable through mimetic, guarded: mimetic drops the
+/// line break after trailing blanks when the line ends in a bare LF (it
+/// takes "blanks, newline" for a soft break but only keeps the LF of a CR LF
+/// pair), so "Remote server said: \nnext line" came out as one line in LF
+/// mailboxes. Such texts get CR LF line ends first, which mimetic decodes
+/// to the same "\n" everywhere else.
+void decode_qp(std::string_view raw, std::string* out) {
+  bool needs_crlf = false;
+  for (std::size_t p = raw.find('\n'); p != std::string_view::npos; p = raw.find('\n', p + 1))
+    if (p > 0 && (raw[p - 1] == ' ' || raw[p - 1] == '\t')) {
+      needs_crlf = true;
+      break;
+    }
+  std::string crlf;
+  if (needs_crlf) {
+    crlf.reserve(raw.size() + raw.size() / 32);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) crlf.push_back('\r');
+      crlf.push_back(raw[i]);
+    }
+    raw = crlf;
+  }
+  mimetic::QP::Decoder dec;
+  out->reserve(out->size() + raw.size());  // decoding never lengthens QP
+  mimetic::decode(raw.begin(), raw.end(), dec, std::back_inserter(*out));
+}
+
 struct Walker {
   const Limits& limits;
   std::vector<Diagnostic>* diags;
@@ -106,9 +133,7 @@ struct Walker {
       out->body.reserve(clean.size() / 4 * 3 + 3);
       mimetic::decode(clean.begin(), clean.end(), dec, std::back_inserter(out->body));
     } else if (out->encoding == "quoted-printable") {
-      mimetic::QP::Decoder dec;
-      out->body.reserve(raw.size());  // decoding never lengthens QP
-      mimetic::decode(raw.begin(), raw.end(), dec, std::back_inserter(out->body));
+      decode_qp(raw, &out->body);
     } else {
       out->body = raw;
     }
@@ -182,8 +207,7 @@ std::string decode_transfer(std::string_view body, std::string_view encoding) {
       mimetic::Base64::Decoder dec;
       mimetic::decode(clean.begin(), clean.end(), dec, std::back_inserter(out));
     } else if (util::iequals(util::trim(encoding), "quoted-printable")) {
-      mimetic::QP::Decoder dec;
-      mimetic::decode(body.begin(), body.end(), dec, std::back_inserter(out));
+      decode_qp(body, &out);
     } else {
       out.assign(body);
     }

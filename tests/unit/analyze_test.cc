@@ -3,6 +3,7 @@
 
 #include "tests/unit/test_support.h"
 
+#include "parsers/mime/message_adapter.h"
 #include "src/core/analyze.h"
 
 using namespace ndrscan;
@@ -240,6 +241,19 @@ TEST_CASE("analyze: mimetic defects stay contained", "[analyze][mimetic]") {
       "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n"
       "Content-Transfer-Encoding: base64\n\n||||UmVwb3J0aW5nLU1UQTogZG5zOyBhCgpGaW5hbC1SZWNpcGllbnQ6IHJmYzgyMjsgYkBj|\n--b--\n");
   CHECK(c.dsn.has_value());
+}
+
+TEST_CASE("mime: quoted-printable keeps line breaks after trailing blanks (LF and CRLF alike)", "[mimetic]") {
+  // mimetic alone turned "said: \nnext" into "said:next" with LF line ends
+  const std::string lf = "Remote server said: \n550 5.1.1 user unknown=20\nsoft=\nbreak\n";
+  std::string crlf;
+  for (char ch : lf) {
+    if (ch == '\n') crlf += '\r';
+    crlf += ch;
+  }
+  const std::string want = "Remote server said:\n550 5.1.1 user unknown \nsoftbreak\n";
+  CHECK(mime::decode_transfer(lf, "quoted-printable") == want);
+  CHECK(mime::decode_transfer(crlf, "quoted-printable") == want);
 }
 
 TEST_CASE("analyze: MIME caps become diagnostics", "[analyze][limits]") {
