@@ -2,6 +2,7 @@
 #include "src/util/json_writer.h"
 
 #include <charconv>
+#include <cstring>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -161,6 +162,21 @@ void JsonWriter::before_value() {
 }
 
 void JsonWriter::key(std::string_view k) {
+  if (indent_ < 0 && k.size() <= 60) {
+    // compact output, the common case: one append of ,"key":
+    char buf[64];
+    std::size_t n = 0;
+    if (!first_.back()) buf[n++] = ',';
+    first_.back() = 0;
+    buf[n++] = '"';
+    std::memcpy(buf + n, k.data(), k.size());
+    n += k.size();
+    buf[n++] = '"';
+    buf[n++] = ':';
+    out_->append(buf, n);
+    after_key_ = true;
+    return;
+  }
   if (!first_.back()) out_->push_back(',');
   first_.back() = 0;
   if (indent_ >= 0) newline_indent(first_.size());
