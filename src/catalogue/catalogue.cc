@@ -617,6 +617,7 @@ bool Catalogue::load(const std::string& dir, const LoadContext& ctx, std::vector
   causes_.clear();
   areas_.clear();
   by_id_.clear();
+  phrases_ = {};
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return true;  // no catalogue yet: empty
   std::vector<fs::path> files;

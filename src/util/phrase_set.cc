@@ -32,11 +32,9 @@ PhraseSet::PhraseSet(const std::vector<std::string_view>& phrases, bool fold) {
   delta_.reserve((total + 1) * C);  // at most one state per phrase byte: no regrowth
   delta_.assign(C, 0);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> finals;  // (state, phrase)
-  lengths_.reserve(phrases.size());
+  size_ = phrases.size();
   for (std::size_t i = 0; i < phrases.size(); ++i) {
     std::string_view p = phrases[i];
-    lengths_.push_back(static_cast<std::uint32_t>(p.size()));
-    max_len_ = std::max(max_len_, p.size());
     if (p.empty()) {
       empty_.push_back(static_cast<std::uint32_t>(i));
       continue;
@@ -130,37 +128,6 @@ bool PhraseSet::any(std::string_view text) const {
     base = e >> 1;
   }
   return false;
-}
-
-std::size_t PhraseSet::first(std::string_view text, std::size_t* which) const {
-  constexpr std::size_t npos = std::string_view::npos;
-  std::size_t best = npos, best_i = 0;
-  if (!empty_.empty()) {  // "" is found at 0; a lower-numbered phrase at 0 still wins
-    best = 0;
-    best_i = empty_.front();
-  }
-  if (!delta_.empty()) {
-    const std::uint32_t* delta = delta_.data();
-    std::uint32_t base = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      // every match still to come ends after i, so starts after i + 1 - max_len
-      if (best != npos && i + 1 > best + max_len_) break;
-      const std::uint32_t e = delta[base + cls_[static_cast<unsigned char>(text[i])]];
-      base = e >> 1;
-      if (!(e & 1u)) continue;
-      const std::uint32_t s = base / classes_;
-      for (std::uint32_t k = out_begin_[s]; k < out_end_[s]; ++k) {
-        const std::uint32_t id = out_[k];
-        const std::size_t start = i + 1 - lengths_[id];
-        if (start < best || (start == best && id < best_i)) {
-          best = start;
-          best_i = id;
-        }
-      }
-    }
-  }
-  if (best != npos && which) *which = best_i;
-  return best;
 }
 
 }  // namespace ndrscan::util

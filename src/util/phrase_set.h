@@ -15,16 +15,13 @@
 // PUBLIC INTERFACE
 //   PhraseSet(phrases, fold)  build (phrases are indexed in the given order)
 //   mark(text, &hits)         which phrases occur anywhere in text
-//   first(text, &which)       the earliest start of any phrase (ties: the
-//                             lowest index), as a loop of ifind keeping the
-//                             smallest position would give
 //   any(text)                 some phrase occurs
 //
 // COST
 //   A scan is one table look-up per byte, without branches on the text
 //   (a branchy trie walk cost three times as much). The table takes
 //   4 x states x byte classes bytes (about 1 MB for the catalogue's 240
-//   phrases) and is built in well under a millisecond. Worth it from about
+//   phrases) and is built in under a millisecond. Worth it from about
 //   ten phrases up: for one or two, util::ifind's SIMD filter is faster.
 #pragma once
 
@@ -40,14 +37,7 @@ class Hits {
  public:
   void reset(std::size_t n) { words_.assign((n + 63) / 64, 0); }
   void set(std::size_t i) { words_[i >> 6] |= std::uint64_t{1} << (i & 63); }
-  bool test(std::size_t i) const { return (words_[i >> 6] >> (i & 63)) & 1u; }
-  /// each - f(i) for every set bit, in increasing order.
-  template <class F>
-  void each(F&& f) const {
-    for (std::size_t w = 0; w < words_.size(); ++w)
-      for (std::uint64_t bits = words_[w]; bits; bits &= bits - 1)
-        f(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
-  }
+  bool test(std::size_t i) const { return (i >> 6) < words_.size() && ((words_[i >> 6] >> (i & 63)) & 1u); }
   bool none() const {
     for (std::uint64_t w : words_)
       if (w) return false;
@@ -63,14 +53,10 @@ class PhraseSet {
   PhraseSet() = default;
   explicit PhraseSet(const std::vector<std::string_view>& phrases, bool fold = true);
 
-  std::size_t size() const { return lengths_.size(); }
+  std::size_t size() const { return size_; }
 
   /// mark - hits->test(i) is true afterwards iff phrase i occurs in text.
   void mark(std::string_view text, Hits* hits) const;
-
-  /// first - smallest position where some phrase starts (ties go to the
-  /// lowest index, written to *which when given), or npos.
-  std::size_t first(std::string_view text, std::size_t* which = nullptr) const;
 
   /// any - some phrase occurs in text.
   bool any(std::string_view text) const;
@@ -87,9 +73,8 @@ class PhraseSet {
   std::vector<std::uint32_t> delta_;
   std::vector<std::uint32_t> out_begin_, out_end_;  // per state, into out_
   std::vector<std::uint32_t> out_;  // phrase numbers ending in a state, ascending
-  std::vector<std::uint32_t> lengths_;
   std::vector<std::uint32_t> empty_;  // phrases of length 0: present in every text
-  std::size_t max_len_ = 0;
+  std::size_t size_ = 0;  // phrases
 };
 
 }  // namespace ndrscan::util
