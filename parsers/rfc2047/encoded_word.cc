@@ -20,6 +20,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "src/util/strings.h"
+
 namespace ndrscan::rfc2047 {
 namespace {
 
@@ -62,43 +64,6 @@ void append_codepoint(std::string* out, uint32_t cp) {
   }
 }
 
-// utf8_valid_len - length of the valid UTF-8 sequence at s[i], or 0 when
-// invalid; then *bad is the length of the maximal subpart to replace
-// (Unicode 15 section 3.9, Table 3-7 well-formed byte sequences).
-size_t utf8_valid_len(std::string_view s, size_t i, size_t* bad) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return 1;
-  size_t need = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    need = 1;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2;
-    if (c == 0xE0) lo = 0xA0;  // no overlongs
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3;
-    if (c == 0xF0) lo = 0x90;  // no overlongs
-    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    *bad = 1;
-    return 0;
-  }
-  for (size_t k = 1; k <= need; ++k) {
-    if (i + k >= s.size()) {
-      *bad = k;
-      return 0;
-    }
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if (b < lo || b > hi) {
-      *bad = k;
-      return 0;
-    }
-    lo = 0x80;
-    hi = 0xBF;
-  }
-  return need + 1;
-}
 
 // first_invalid_utf8 - offset of the first invalid byte, or npos.
 size_t first_invalid_utf8(std::string_view s) {
@@ -116,7 +81,7 @@ size_t first_invalid_utf8(std::string_view s) {
       continue;
     }
     size_t bad = 0;
-    size_t n = utf8_valid_len(s, i, &bad);
+    size_t n = util::utf8_valid_len(s, i, &bad);
     if (n == 0) return i;
     i += n;
   }
@@ -134,7 +99,7 @@ bool append_sanitized(std::string_view s, std::string* out) {
   out->append(s.substr(0, i));
   while (i < s.size()) {
     size_t bad = 0;
-    size_t n = utf8_valid_len(s, i, &bad);
+    size_t n = util::utf8_valid_len(s, i, &bad);
     if (n) {
       out->append(s.substr(i, n));
       i += n;
@@ -188,7 +153,7 @@ bool append_plain(std::string_view s, std::string* out) {
   out->append(s.substr(0, i));
   while (i < s.size()) {
     size_t bad = 0;
-    size_t n = utf8_valid_len(s, i, &bad);
+    size_t n = util::utf8_valid_len(s, i, &bad);
     if (n) {
       out->append(s.substr(i, n));
       i += n;

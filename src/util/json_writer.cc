@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/util/strings.h"
+
 namespace ndrscan::util {
 namespace {
 
@@ -26,35 +28,6 @@ struct ByteClasses {
   }
 };
 constexpr ByteClasses kClasses;
-
-// utf8_len - length of the well-formed sequence at s[i] (lead byte >= 0x80),
-// or 0 when it is not (Unicode 15 Table 3-7, as nlohmann's decoder).
-std::size_t utf8_len(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t need = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    need = 1;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2;
-    if (c == 0xE0) lo = 0xA0;  // no overlongs
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3;
-    if (c == 0xF0) lo = 0x90;  // no overlongs
-    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (s.size() - i <= need) return 0;
-  for (std::size_t k = 1; k <= need; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if (b < lo || b > hi) return 0;
-    lo = 0x80;
-    hi = 0xBF;
-  }
-  return need + 1;
-}
 
 // append_escape - the escape nlohmann writes for one control character,
 // quote or backslash.
@@ -85,7 +58,7 @@ bool is_valid_utf8(std::string_view s) {
       ++i;
       continue;
     }
-    std::size_t n = utf8_len(s, i);
+    std::size_t n = utf8_valid_len(s, i);
     if (n == 0) return false;
     i += n;
   }
@@ -124,7 +97,7 @@ bool append_json_string(std::string* out, std::string_view s, bool strict) {
       continue;
     }
     if (cls == kMulti) {
-      std::size_t n = utf8_len(s, i);
+      std::size_t n = utf8_valid_len(s, i);
       if (n == 0) {
         out->resize(start);
         if (strict) return false;

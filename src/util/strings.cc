@@ -142,6 +142,41 @@ void lower_into(char* dst, const char* src, std::size_t n) {
   for (; i < n; ++i) dst[i] = to_lower_ascii(src[i]);
 }
 
+std::size_t utf8_valid_len(std::string_view s, std::size_t i, std::size_t* bad) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  std::size_t need = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    if (c == 0xE0) lo = 0xA0;  // no overlongs
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    if (c == 0xF0) lo = 0x90;  // no overlongs
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    if (bad) *bad = 1;
+    return 0;
+  }
+  for (std::size_t k = 1; k <= need; ++k) {
+    if (i + k >= s.size()) {
+      if (bad) *bad = k;
+      return 0;
+    }
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (b < lo || b > hi) {
+      if (bad) *bad = k;
+      return 0;
+    }
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  return need + 1;
+}
+
 std::size_t find_any3(std::string_view s, std::size_t from, char a, char b, char c) {
   std::size_t i = from;
 #ifdef __SSE2__

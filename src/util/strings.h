@@ -64,6 +64,12 @@ inline std::string_view trim(std::string_view s) {
 /// where SSE2 is available); dst may equal src.
 void lower_into(char* dst, const char* src, std::size_t n);
 
+/// utf8_valid_len - length of the well-formed UTF-8 sequence at s[i] (1 for
+/// ASCII), or 0 when it is not well formed; then *bad (when given) is the
+/// length of the maximal subpart to replace with U+FFFD (Unicode 15
+/// section 3.9, Table 3-7).
+std::size_t utf8_valid_len(std::string_view s, std::size_t i, std::size_t* bad = nullptr);
+
 /// find_any3 - first i >= from with s[i] one of a, b, c; s.size() when none
 /// (16 bytes at a time where SSE2 is available).
 std::size_t find_any3(std::string_view s, std::size_t from, char a, char b, char c);
