@@ -25,6 +25,27 @@ bool needs_decoding(const Part& p) {
   return false;
 }
 
+/// Cursor - an output iterator writing through a shared pointer into room
+/// made beforehand. Its copies share the position, as std::back_inserter's
+/// do: mimetic's decoders pass the iterator on by value (std::copy of their
+/// look-ahead) and expect the writes to count. back_inserter's per-byte
+/// capacity check was a third of the decoding time.
+struct Cursor {
+  using iterator_category = std::output_iterator_tag;
+  using value_type = void;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = void;
+  char** at;
+  Cursor& operator*() { return *this; }
+  Cursor& operator=(char c) {
+    *(*at)++ = c;
+    return *this;
+  }
+  Cursor& operator++() { return *this; }
+  Cursor operator++(int) { return *this; }
+};
+
 /// decode_qp - quoted-printable through mimetic, guarded: mimetic drops the
 /// line break after trailing blanks when the line ends in a bare LF (it
 /// takes "blanks, newline" for a soft break but only keeps the LF of a CR LF
@@ -47,9 +68,14 @@ void decode_qp(std::string_view raw, std::string* out) {
     }
     raw = crlf;
   }
+  // Every input byte yields at most one output byte (flush() writes at most
+  // what it buffered), so the text is decoded into room made beforehand.
+  const std::size_t start = out->size();
+  out->resize(start + raw.size() + 2);
+  char* cursor = out->data() + start;
   mimetic::QP::Decoder dec;
-  out->reserve(out->size() + raw.size());  // decoding never lengthens QP
-  mimetic::decode(raw.begin(), raw.end(), dec, std::back_inserter(*out));
+  mimetic::decode(raw.begin(), raw.end(), dec, Cursor{&cursor});
+  out->resize(static_cast<std::size_t>(cursor - out->data()));
 }
 
 struct Walker {
