@@ -268,18 +268,20 @@ bool has_qp_signature(std::string_view s) {
 std::size_t flattened_candidates(std::string_view value, bool* strong) {
   *strong = false;
   std::size_t n = 0;
-  for (std::size_t i = 1; i < value.size(); ++i) {
-    if (value[i - 1] != ' ' && value[i - 1] != '\t') continue;
-    if (!util::is_alpha(value[i])) continue;
-    std::size_t e = i;
-    while (e < value.size() && e - i < 60 && is_name_char(value[e])) ++e;
-    if (e + 1 >= value.size() || value[e] != ':' || value[e + 1] != ' ') continue;
+  // A candidate is "<blank>Name: " with Name a run of up to 60 name
+  // characters starting with a letter. Found from its colon, looking back:
+  // most values have few colons, every value has many blanks.
+  for (std::size_t c = value.find(':'); c != std::string_view::npos; c = value.find(':', c + 1)) {
+    if (c + 1 >= value.size() || value[c + 1] != ' ') continue;
+    std::size_t b = c;
+    while (b > 0 && c - b <= 60 && is_name_char(value[b - 1])) --b;
+    if (b == c || b == 0 || c - b > 60) continue;
+    if ((value[b - 1] != ' ' && value[b - 1] != '\t') || !util::is_alpha(value[b])) continue;
     bool s = false;
-    if (canonical_known(value.substr(i, e - i), &s)) {
+    if (canonical_known(value.substr(b, c - b), &s)) {
       ++n;
       *strong = *strong || s;
     }
-    i = e;
   }
   return n;
 }

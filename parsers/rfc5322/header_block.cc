@@ -54,9 +54,8 @@ bool looks_like_field_ahead(std::string_view text, std::size_t pos) {
 Line next_line(std::string_view text, std::size_t pos) {
   Line l;
   l.begin = pos;
-  std::size_t i = pos;
   const std::size_t n = text.size();
-  while (i < n && text[i] != '\n' && text[i] != '\r') ++i;
+  const std::size_t i = pos < n ? util::find_any3(text, pos, '\n', '\r', '\n') : n;
   l.end = i;
   if (i < n) {
     if (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n') {

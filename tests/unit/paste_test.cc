@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "parsers/paste/paste.h"
+#include "parsers/paste/paste_internal.h"
 
 using ndrscan::Diagnostic;
 using ndrscan::paste::Mode;
@@ -321,4 +323,52 @@ TEST_CASE("paste: hostile input stays bounded and never throws", "[paste]") {
     REQUIRE(d.size() == 1);
     CHECK(d[0].code == "paste-too-large");
   }
+}
+
+// The splitter's candidate count is found from each colon, looking back;
+// it must count what a left-to-right scan for "<blank>Name: " counts.
+TEST_CASE("paste: flattened_candidates agrees with a left-to-right scan", "[paste]") {
+  auto name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  };
+  auto reference = [&](std::string_view v, bool* strong) {
+    *strong = false;
+    std::size_t n = 0;
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      if (v[i - 1] != ' ' && v[i - 1] != '\t') continue;
+      if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z'))) continue;
+      std::size_t e = i;
+      while (e < v.size() && e - i < 60 && name_char(v[e])) ++e;
+      if (e + 1 >= v.size() || v[e] != ':' || v[e + 1] != ' ') continue;
+      // the same value with only this candidate, asked of the real function
+      bool s = false;
+      std::string one = " " + std::string(v.substr(i, e - i)) + ": ";
+      if (ndrscan::paste::detail::flattened_candidates(one, &s) == 1) {
+        ++n;
+        *strong = *strong || s;
+      }
+      i = e;
+    }
+    return n;
+  };
+  const std::vector<std::string> pieces = {" ", "\t", ":", ": ", "Subject", "From", "X-MS-Exchange", "X-a", "Received",
+                                           "-", "_", "9", "a", "Date", "To", "\xC3\xA9", "\n", std::string(59, 'A')};
+  std::mt19937 rng(20261127);
+  for (int round = 0; round < 20000; ++round) {
+    std::string v;
+    const int k = static_cast<int>(rng() % 24);
+    for (int j = 0; j < k; ++j) v += pieces[rng() % pieces.size()];
+    bool s1 = false, s2 = false;
+    const std::size_t want = reference(v, &s1);
+    const std::size_t got = ndrscan::paste::detail::flattened_candidates(v, &s2);
+    INFO(v);
+    REQUIRE(got == want);
+    REQUIRE(s1 == s2);
+  }
+  bool strong = false;
+  CHECK(ndrscan::paste::detail::flattened_candidates("x Subject: y From: z", &strong) == 2);
+  CHECK(ndrscan::paste::detail::flattened_candidates("x Subject:y", &strong) == 0);
+  CHECK(ndrscan::paste::detail::flattened_candidates("Subject: y", &strong) == 0);
+  CHECK(ndrscan::paste::detail::flattened_candidates("a X-MS-Exchange-Organization: 1", &strong) == 1);
+  CHECK(strong);
 }
