@@ -618,6 +618,7 @@ bool Catalogue::load(const std::string& dir, const LoadContext& ctx, std::vector
   areas_.clear();
   by_id_.clear();
   phrases_ = {};
+  match_phrases_.clear();
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return true;  // no catalogue yet: empty
   std::vector<fs::path> files;
@@ -699,8 +700,11 @@ void Catalogue::index_phrases() {
       }
     }
   };
+  match_phrases_.clear();
   for (Cause& cause : causes_) {
+    const auto lo = static_cast<std::uint32_t>(texts.size());
     number(cause.match);
+    match_phrases_.emplace_back(lo, static_cast<std::uint32_t>(texts.size()));
     for (Signal& sig : cause.signals) number(sig.when);
   }
   phrases_ = util::PhraseSet(texts, false);  // the diagnostic is lowercased already

@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "src/classify/network_tables.h"
@@ -197,10 +198,22 @@ class Catalogue {
   /// however many phrases the catalogue has.
   const util::PhraseSet& phrases() const { return phrases_; }
 
+  /// may_match - false when cause i's `match` has a `phrases` key and none
+  /// of its phrases is in `hits` (marked by phrases()): the cause cannot
+  /// match, and its other conditions need not be read.
+  bool may_match(std::size_t i, const util::Hits& hits) const {
+    if (i >= match_phrases_.size()) return true;
+    const auto [lo, hi] = match_phrases_[i];
+    return lo == hi || hits.any_in(lo, hi);
+  }
+
  private:
   void index_phrases();
 
   util::PhraseSet phrases_;
+  /// per cause, the phrase ids of its match's `phrases` key ([lo, hi), or
+  /// empty): numbered consecutively by index_phrases()
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> match_phrases_;
   std::string dir_;
   std::vector<Cause> causes_;
   std::vector<Area> areas_;

@@ -410,7 +410,10 @@ std::vector<CauseMatch> rank_one(const Catalogue& cat, const Analysis& a, const 
   RecipientFacts f = recipient_facts(r);
   cat.phrases().mark(f.norm, &f.phrases);
   std::string detail;
-  for (const Cause& cause : cat.causes()) {
+  const auto& causes = cat.causes();
+  for (std::size_t ci = 0; ci < causes.size(); ++ci) {
+    if (!cat.may_match(ci, f.phrases)) continue;
+    const Cause& cause = causes[ci];
     Capture cap;
     bool ok = true;
     for (const auto& c : cause.match)

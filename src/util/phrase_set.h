@@ -25,6 +25,7 @@
 //   ten phrases up: for one or two, util::ifind's SIMD filter is faster.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -38,6 +39,18 @@ class Hits {
   void reset(std::size_t n) { words_.assign((n + 63) / 64, 0); }
   void set(std::size_t i) { words_[i >> 6] |= std::uint64_t{1} << (i & 63); }
   bool test(std::size_t i) const { return (i >> 6) < words_.size() && ((words_[i >> 6] >> (i & 63)) & 1u); }
+  /// any_in - some i in [lo, hi) is set.
+  bool any_in(std::size_t lo, std::size_t hi) const {
+    hi = std::min(hi, words_.size() * 64);
+    while (lo < hi) {
+      const std::size_t w = lo >> 6, b = lo & 63;
+      const std::size_t n = std::min<std::size_t>(64 - b, hi - lo);
+      const std::uint64_t m = (n == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1)) << b;
+      if (words_[w] & m) return true;
+      lo += n;
+    }
+    return false;
+  }
   bool none() const {
     for (std::uint64_t w : words_)
       if (w) return false;

@@ -89,3 +89,27 @@ TEST_CASE("PhraseSet edge cases", "[phrase-set]") {
   CHECK(h.test(2));
   CHECK_FALSE(h.test(3));
 }
+
+TEST_CASE("Hits::any_in agrees with testing each bit", "[phrase-set]") {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 2000; ++round) {
+    const std::size_t n = 1 + rng() % 300;
+    std::vector<std::string> texts;
+    std::vector<std::string_view> views;
+    for (std::size_t i = 0; i < n; ++i) texts.push_back("p" + std::to_string(i) + ";");
+    for (const auto& t : texts) views.push_back(t);
+    PhraseSet set(views, false);
+    std::string text;
+    for (std::size_t i = 0; i < n; ++i)
+      if (rng() % 16 == 0) text += texts[i];
+    Hits h;
+    set.mark(text, &h);
+    for (int q = 0; q < 20; ++q) {
+      const std::size_t lo = rng() % (n + 70), hi = lo + rng() % 140;
+      bool want = false;
+      for (std::size_t i = lo; i < hi; ++i) want = want || h.test(i);
+      INFO(n << " [" << lo << ", " << hi << ")");
+      REQUIRE(h.any_in(lo, hi) == want);
+    }
+  }
+}
