@@ -7,6 +7,7 @@
 #include <array>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "src/util/spellcheck.h"
 #include "src/util/strings.h"
@@ -724,16 +725,21 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
   // per-thread buffers (the context is lowercased once per message).
   thread_local std::string ctx_low;
   thread_local std::string ctx_flat;  // the same with every whitespace run as one space
-  thread_local const char* ctx_ptr = nullptr;
-  thread_local std::size_t ctx_size = 0;
-  if (in.context.data() != ctx_ptr || in.context.size() != ctx_size || in.context.empty()) {
-    const std::size_t cn = std::min(in.context.size(), kMaxScan);
+  // infer_command(ctx_flat), found when first needed
+  thread_local std::optional<std::string_view> ctx_command;
+  // The key is the context's bytes, not its address: a message's context
+  // may be a string built for it, and the next message's can be built at
+  // the same address with the same length.
+  thread_local std::string ctx_key;
+  const std::string_view ctx_in = in.context.substr(0, kMaxScan);
+  if (ctx_in.empty() || std::string_view(ctx_key) != ctx_in) {
+    const std::size_t cn = ctx_in.size();
+    ctx_key.assign(ctx_in);
     ctx_low.resize(cn);
     ctx_flat.resize(cn);
-    util::lower_into(ctx_low.data(), in.context.data(), cn);
+    util::lower_into(ctx_low.data(), ctx_in.data(), cn);
     ctx_flat.resize(util::collapse_blanks(ctx_flat.data(), ctx_low.data(), cn));
-    ctx_ptr = in.context.data();
-    ctx_size = in.context.size();
+    ctx_command.reset();
   }
   const std::string_view ctx = ctx_low;
   const std::string_view flat = ctx_flat;
@@ -768,7 +774,10 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
       const std::size_t from = p > 40 ? p - 40 : 0;
       cmd = std::string(infer_command(flat.substr(from, p - from + 600)));
     }
-    if (cmd.empty()) cmd = std::string(infer_command(flat));
+    if (cmd.empty()) {
+      if (!ctx_command) ctx_command = infer_command(flat);
+      cmd = std::string(*ctx_command);
+    }
   }
   if (cmd == "EHLO") cmd = "HELO";
   thread_local std::string rhost_buf;

@@ -226,6 +226,20 @@ TEST_CASE("reason: remote host, bounce text and status written in the diagnostic
   auto ur = classify(u, tables());
   CHECK(ur.reason == "userunknown");
   CHECK(ur.evidence.find("command RCPT") != std::string::npos);
+  {
+    // The context is read per message: another bounce text of the same
+    // length in the same buffer (the next message's) is read afresh.
+    std::string buf(u.context);
+    u.context = buf;
+    CHECK(classify(u, tables()).reason == "userunknown");
+    const std::string other = "<bob@example.org>: host mx.example.org[192.0.2.1] said: 550 <bob@example.org>: User\n"
+                              "    unknown (in reply to DATA   \n    command)\n";
+    REQUIRE(other.size() == buf.size());
+    buf.replace(0, buf.size(), other);
+    CHECK(classify(u, tables()).reason == "filtered");
+    u.context = "<bob@example.org>: host mx.example.org[192.0.2.1] said: 550 <bob@example.org>: User\n"
+                "    unknown (in reply to RCPT TO\n    command)\n";
+  }
   // an empty diagnostic: the bounce text's paragraph naming the recipient
   Input e;
   e.status = "5.0.0";
