@@ -30,6 +30,15 @@ struct BounceText {
   const std::vector<rfc5322::HeaderField>* headers = nullptr;  ///< the bounce's header fields (may be null)
   std::string_view html;     ///< decoded text/html part when there is one (else empty)
   std::string_view whole;    ///< the whole raw message (header and body), for last-resort readers
+
+  /// vtext::notice_text()'s reading of an HTML notice, kept for the next
+  /// reader that asks (about ten readers do): `source` is the HTML it was
+  /// made from, compared in full before `text` is reused.
+  struct HtmlCache {
+    std::string source, text;
+    bool valid = false;
+  };
+  mutable HtmlCache html_cache{};
 };
 
 /// What a dialect found.

@@ -832,14 +832,21 @@ void finish_statuses(DialectFacts* out) { finish(out); }
 std::string_view notice_text(const BounceText& b, std::string* storage) {
   std::string_view t = b.text;
   // a single-part text/html notice arrives as `text`
+  auto from_html = [&b](std::string_view html) -> std::string_view {
+    auto& c = b.html_cache;
+    if (!c.valid || std::string_view(c.source) != html) {
+      c.source.assign(html);
+      c.text = html_to_text(html);
+      c.valid = true;
+    }
+    return c.text;
+  };
   std::string_view head = util::trim(t.substr(0, 512));
   if (istarts_with(head, "<!DOCTYPE html") || istarts_with(head, "<html")) {
-    *storage = html_to_text(t);
-    t = *storage;
+    t = from_html(t);
   } else if (util::trim(t).empty()) {
     if (util::trim(b.html).empty()) return {};
-    *storage = html_to_text(b.html);
-    t = *storage;
+    t = from_html(b.html);
   }
   t = t.substr(0, kMaxText);
   if (t.find("\x1b$B") != npos || t.find("\x1b$@") != npos) {

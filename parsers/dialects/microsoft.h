@@ -91,7 +91,8 @@ std::string html_to_text(std::string_view html);
 
 /// notice_text - the text a free-text dialect reads: b.text, else the HTML
 /// part as text; ISO-2022-JP bytes (ESC $ B) converted to UTF-8. `storage`
-/// holds the converted copy when one is needed.
+/// holds the converted copy when one is needed; HTML read as text is kept
+/// in b.html_cache, so the view lives as long as `b`.
 std::string_view notice_text(const BounceText& b, std::string* storage);
 
 /// first_address - the first "local@domain" token in `s` (brackets, quotes,
