@@ -11,6 +11,145 @@
 #include "src/util/strings.h"
 
 namespace ndrscan::mime {
+
+namespace detail {
+
+// mimetic::QP::Decoder's state machine (mimetic/codec/qp.h, decodeChar and
+// flush), restated; the states keep mimetic's names.
+char* qp_decode(std::string_view in, char* w) {
+  enum State { kWaitingChar, kAfterEq, kWaitingFirstHex, kWaitingSecondHex, kBlank, kNewline };
+  constexpr unsigned char kCR = 0x0D, kLF = 0x0A;
+  auto blank = [](unsigned char c) { return c == ' ' || c == '\t'; };
+  auto newline = [](unsigned char c) { return c == kCR || c == kLF; };
+  auto hex = [](unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); };
+  auto hex_value = [](unsigned char c) { return c <= '9' ? c - '0' : c <= 'F' ? c - 'A' + 10 : c - 'a' + 10; };
+  State st = kWaitingChar;
+  unsigned char nl = 0;  // first byte of a line break seen, not yet written
+  std::string prev;      // '=' and what follows it, or a run of blanks
+  auto flush_prev = [&] {
+    std::memcpy(w, prev.data(), prev.size());
+    w += prev.size();
+    prev.clear();
+  };
+  const std::size_t n = in.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (st == kWaitingChar && (c > ' ' || blank(c)) && c != '=') {
+      // A run of plain bytes, and of blanks followed by neither a line
+      // break nor the end: written as they are, all at once.
+      std::size_t j = i;
+      while (j < n) {
+        const auto d = static_cast<unsigned char>(in[j]);
+        if (d > ' ' && d != '=') {
+          ++j;
+        } else if (blank(d)) {
+          std::size_t k = j + 1;
+          while (k < n && blank(static_cast<unsigned char>(in[k]))) ++k;
+          if (k == n || newline(static_cast<unsigned char>(in[k]))) break;
+          j = k;
+        } else {
+          break;
+        }
+      }
+      if (j > i) {
+        std::memcpy(w, in.data() + i, j - i);
+        w += j - i;
+        i = j - 1;
+        continue;
+      }
+    }
+    for (bool again = true; again;) {  // `again`: the state changed, read c again
+      again = false;
+      switch (st) {
+        case kBlank:
+          if (blank(c)) {
+            prev.push_back(static_cast<char>(c));
+          } else if (newline(c)) {
+            prev.clear();  // blanks and the line break: a soft break
+            st = kWaitingChar;
+          } else {
+            flush_prev();
+            st = kWaitingChar;
+            again = true;
+          }
+          break;
+        case kAfterEq:
+          if (blank(c)) {
+            prev.push_back(static_cast<char>(c));
+          } else if (newline(c)) {
+            st = kNewline;  // "=" ends the line: soft break
+            again = true;
+          } else {
+            if (prev.size() > 1) {
+              flush_prev();  // "=" and blanks, then text: kept as written
+              st = kWaitingChar;
+            } else {
+              st = kWaitingFirstHex;
+            }
+            again = true;
+          }
+          break;
+        case kWaitingFirstHex:
+          if (!hex(c)) {
+            flush_prev();
+            *w++ = static_cast<char>(c);
+            st = kWaitingChar;
+          } else {
+            prev.push_back(static_cast<char>(c));
+            st = kWaitingSecondHex;
+          }
+          break;
+        case kWaitingSecondHex:
+          if (!hex(c)) {
+            flush_prev();
+            *w++ = static_cast<char>(c);
+          } else {
+            *w++ = static_cast<char>(hex_value(static_cast<unsigned char>(prev.back())) << 4 | hex_value(c));
+            prev.clear();
+          }
+          st = kWaitingChar;
+          break;
+        case kNewline:
+          if (nl == 0) {
+            nl = c;
+          } else {
+            if (prev.empty() || prev[0] != '=') *w++ = '\n';
+            prev.clear();
+            st = kWaitingChar;
+            const bool pair = c == (nl == kCR ? kLF : kCR);  // CR LF or LF CR
+            nl = 0;
+            again = !pair;
+          }
+          break;
+        case kWaitingChar:
+          if (blank(c)) {
+            st = kBlank;
+            again = true;
+          } else if (newline(c)) {
+            st = kNewline;
+            again = true;
+          } else if (c == '=') {
+            st = kAfterEq;
+            prev.push_back('=');
+          } else if (c >= 32 || c == '\t') {
+            *w++ = static_cast<char>(c);  // other control bytes are dropped
+          }
+          break;
+      }
+    }
+  }
+  // flush: a dangling "=", "=X" or blank run, or the last line break
+  if (!prev.empty()) {
+    *w++ = '=';
+    if (prev.size() > 1 && prev[1] != ' ') *w++ = prev[1];
+  } else if (nl != 0) {
+    *w++ = '\n';
+  }
+  return w;
+}
+
+}  // namespace detail
+
 namespace {
 
 using util::iequals;
@@ -25,28 +164,7 @@ bool needs_decoding(const Part& p) {
   return false;
 }
 
-/// Cursor - an output iterator writing through a shared pointer into room
-/// made beforehand. Its copies share the position, as std::back_inserter's
-/// do: mimetic's decoders pass the iterator on by value (std::copy of their
-/// look-ahead) and expect the writes to count. back_inserter's per-byte
-/// capacity check was a third of the decoding time.
-struct Cursor {
-  using iterator_category = std::output_iterator_tag;
-  using value_type = void;
-  using difference_type = std::ptrdiff_t;
-  using pointer = void;
-  using reference = void;
-  char** at;
-  Cursor& operator*() { return *this; }
-  Cursor& operator=(char c) {
-    *(*at)++ = c;
-    return *this;
-  }
-  Cursor& operator++() { return *this; }
-  Cursor operator++(int) { return *this; }
-};
-
-/// decode_qp - quoted-printable through mimetic, guarded: mimetic drops the
+/// decode_qp - quoted-printable as mimetic decodes it, guarded: mimetic drops the
 /// line break after trailing blanks when the line ends in a bare LF (it
 /// takes "blanks, newline" for a soft break but only keeps the LF of a CR LF
 /// pair), so "Remote server said: \nnext line" came out as one line in LF
@@ -62,20 +180,21 @@ void decode_qp(std::string_view raw, std::string* out) {
   std::string crlf;
   if (needs_crlf) {
     crlf.reserve(raw.size() + raw.size() / 32);
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) crlf.push_back('\r');
-      crlf.push_back(raw[i]);
+    std::size_t from = 0;  // copied up to here
+    for (std::size_t p = raw.find('\n'); p != std::string_view::npos; p = raw.find('\n', p + 1)) {
+      if (p > 0 && raw[p - 1] == '\r') continue;
+      crlf.append(raw.data() + from, p - from).push_back('\r');
+      from = p;  // the LF itself goes with the next piece
     }
+    crlf.append(raw.data() + from, raw.size() - from);
     raw = crlf;
   }
-  // Every input byte yields at most one output byte (flush() writes at most
-  // what it buffered), so the text is decoded into room made beforehand.
+  // Every input byte yields at most one output byte, so the text is
+  // decoded into room made beforehand.
   const std::size_t start = out->size();
   out->resize(start + raw.size() + 2);
-  char* cursor = out->data() + start;
-  mimetic::QP::Decoder dec;
-  mimetic::decode(raw.begin(), raw.end(), dec, Cursor{&cursor});
-  out->resize(static_cast<std::size_t>(cursor - out->data()));
+  char* end = detail::qp_decode(raw, out->data() + start);
+  out->resize(static_cast<std::size_t>(end - out->data()));
 }
 
 struct Walker {

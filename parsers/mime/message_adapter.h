@@ -61,6 +61,15 @@ struct Limits {
   std::size_t max_decoded_bytes = 32u << 20;
 };
 
+namespace detail {
+/// qp_decode - quoted-printable decoded exactly as mimetic::QP::Decoder
+/// decodes it (its state machine restated, quirks included; a unit test
+/// compares the two on random input), but a run of plain bytes is copied
+/// at once instead of passing byte by byte through the state machine.
+/// Writes at most in.size() bytes at `out`; returns the end of the output.
+char* qp_decode(std::string_view in, char* out);
+}  // namespace detail
+
 /// decode_transfer - undo a Content-Transfer-Encoding (base64,
 /// quoted-printable; anything else is returned as is).
 std::string decode_transfer(std::string_view body, std::string_view encoding);
