@@ -39,14 +39,26 @@ bool looks_binary(std::string_view b) {
   std::size_t ctrl = 0, nul = 0, i = 0;
 #ifdef __SSE2__
   // 16 bytes at a time: c <= 31 is min(c, 31) == c (unsigned), less the
-  // five allowed controls; the masks' bits are counted.
+  // five allowed controls. Each lane counts its matches (a match is -1, so
+  // subtracting adds one); the lanes are summed before a count can wrap
+  // (8192 / 16 = 512 steps, so at most 255 steps per batch).
   const __m128i k31 = _mm_set1_epi8(31), zero = _mm_setzero_si128();
-  for (; i + 16 <= head.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(head.data() + i));
-    __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, k31), v);
-    for (char ok : {'\t', '\n', '\r', '\f', '\x1b'}) low = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(ok)), low);
-    ctrl += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(low))));
-    nul += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)))));
+  auto lanes_sum = [&](__m128i counts) {
+    const __m128i s = _mm_sad_epu8(counts, zero);  // two 64-bit sums
+    return static_cast<std::size_t>(_mm_cvtsi128_si64(s)) +
+           static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s)));
+  };
+  while (i + 16 <= head.size()) {
+    __m128i ctrl_n = zero, nul_n = zero;
+    for (int step = 0; step < 255 && i + 16 <= head.size(); ++step, i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(head.data() + i));
+      __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, k31), v);
+      for (char ok : {'\t', '\n', '\r', '\f', '\x1b'}) low = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(ok)), low);
+      ctrl_n = _mm_sub_epi8(ctrl_n, low);
+      nul_n = _mm_sub_epi8(nul_n, _mm_cmpeq_epi8(v, zero));
+    }
+    ctrl += lanes_sum(ctrl_n);
+    nul += lanes_sum(nul_n);
   }
 #endif
   for (; i < head.size(); ++i) {

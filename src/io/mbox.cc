@@ -78,13 +78,11 @@ std::size_t next_separator(std::string_view data, std::size_t from) {
     if ((at_start || after_blank_line(data, pos)) && data.compare(pos, 5, "From ") == 0) {
       if (is_from_line(data.substr(pos, line_end(data, pos) - pos))) return pos;
     }
-    // jump to the next "\nFrom " ("\rFrom " in a CR-only file): one memmem
+    // jump to the next "\nFrom " ("\rFrom " in a CR-only file): one search
     // per candidate, so splitting stays linear in the file size
-    const char* base = data.data();
-    const char* hit = static_cast<const char*>(
-        memmem(base + pos + 1, data.size() - (pos + 1), cr ? "\rFrom " : "\nFrom ", 6));
-    if (!hit) return std::string_view::npos;
-    pos = static_cast<std::size_t>(hit - base) + 1;
+    const std::size_t hit = util::find_bytes(data, cr ? "\rFrom " : "\nFrom ", pos + 1);
+    if (hit == std::string_view::npos) return std::string_view::npos;
+    pos = hit + 1;
   }
   return std::string_view::npos;
 }

@@ -215,6 +215,31 @@ TEST_CASE("analyze: bare header block as pasted", "[analyze]") {
   CHECK(a.hops[0].from_ip == "192.0.2.9");
 }
 
+TEST_CASE("analyze: binary is many NULs or over 5 % other controls in the first 8 KiB", "[analyze]") {
+  const std::string kBinary = "binary data, not a message or header block";
+  auto with = [](char c, int n, int offset) {
+    std::string m = "From: a@example.org\nSubject: x\n\n";
+    m.resize(9000, 'a');
+    for (int i = 0; i < n; ++i) m[static_cast<std::size_t>(offset + i * 17)] = c;
+    return m;
+  };
+  auto error_of = [&](const std::string& m) {
+    Analysis a;
+    std::string err;
+    analyze_message(m, knowledge(), AnalyzeOptions{}, &a, &err);
+    return err;
+  };
+  for (int offset : {40, 41, 47}) {  // the 16-byte steps and the tail alike
+    CHECK(error_of(with('\0', 8, offset)) != kBinary);
+    CHECK(error_of(with('\0', 9, offset)) == kBinary);
+    CHECK(error_of(with('\x01', 409, offset)) != kBinary);  // 409 * 20 <= 8192
+    CHECK(error_of(with('\x01', 410, offset)) == kBinary);
+    CHECK(error_of(with('\x1b', 460, offset)) != kBinary);  // ESC is text (ISO-2022-JP)
+  }
+  // controls after the first 8 KiB are not counted
+  CHECK(error_of(with('\0', 40, 8193)) != kBinary);
+}
+
 TEST_CASE("analyze: bad inputs fail with one reason", "[analyze]") {
   struct Row {
     std::string text;
