@@ -70,7 +70,11 @@ struct Settings {
   std::size_t max_size = 64u << 20;
   bool progress = true;
   bool print_errors = false;
-  std::size_t chunk_bytes = 4u << 20;
+  /// Work is handed to the threads in chunks of about this many bytes of
+  /// messages: small enough that the last chunks do not leave a thread idle
+  /// for long (4 MiB left 5 % of a 32 MB scan to one thread), large enough
+  /// that handing over costs nothing.
+  std::size_t chunk_bytes = 1u << 20;
 };
 
 /// csv_field - RFC 4180 quoting.
