@@ -132,6 +132,66 @@ void find_parts(mime::Part& p, Found* f, int depth = 0) {
   for (auto& c : p.children) find_parts(c, f, depth + 1);
 }
 
+/// mime_input - the bytes mimetic is given. mimetic reads a header a byte at
+/// a time and copies every field; the top-level fields are read already
+/// (`top`), and the MIME tree needs only the MIME ones (Content-* and
+/// MIME-Version). So the others are left out, where that cannot change what
+/// mimetic sees: the block ends in a blank line, every line of a left-out
+/// field is its first line or a folded continuation, no left-out line is
+/// over the line cap (the guard counts cut lines), and the message is within
+/// the size cap (whose check refuses it). Otherwise the message from
+/// `start` is given whole.
+std::string_view mime_input(std::string_view bytes, std::size_t start, const rfc5322::HeaderBlock& top,
+                            const mime::Limits& limits, std::string* storage) {
+  const std::string_view whole = bytes.substr(start);
+  const auto& f = top.fields;
+  if (!top.terminated || top.stopped_at_non_field || f.empty() || f.front().offset != start ||
+      whole.size() > limits.max_message_bytes || top.body_offset > bytes.size())
+    return whole;
+  // where the blank line that ends the block starts
+  std::size_t blank = top.body_offset;
+  if (blank >= 2 && bytes[blank - 2] == '\r' && bytes[blank - 1] == '\n')
+    blank -= 2;
+  else if (blank >= 1 && (bytes[blank - 1] == '\n' || bytes[blank - 1] == '\r'))
+    blank -= 1;
+  else
+    return whole;
+  auto mime_field = [](std::string_view name) {
+    return util::istarts_with(name, "Content-") || iequals(name, "MIME-Version");
+  };
+  // A left-out field's span: its first line, then only folded lines.
+  auto plain_span = [&](std::string_view span) {
+    std::size_t pos = 0;
+    bool first = true;
+    while (pos < span.size()) {
+      rfc5322::Line l = rfc5322::next_line(span, pos);
+      if (l.end - l.begin > limits.max_line_bytes) return false;
+      if (!first && span[l.begin] != ' ' && span[l.begin] != '\t') return false;
+      first = false;
+      pos = l.next;
+    }
+    return true;
+  };
+  std::string& out = *storage;
+  out.clear();
+  out.reserve(whole.size());
+  bool left_out = false;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const std::size_t b = f[i].offset, e = i + 1 < f.size() ? f[i + 1].offset : blank;
+    if (e < b || e > blank) return whole;
+    const std::string_view span = bytes.substr(b, e - b);
+    if (mime_field(f[i].name)) {
+      out.append(span);
+    } else {
+      if (!plain_span(span)) return whole;
+      left_out = true;
+    }
+  }
+  if (!left_out) return whole;
+  out.append(bytes.substr(blank));
+  return out;
+}
+
 /// generating_server - Exchange NDR text: "Generating server: EX01.contoso.local"
 /// (the server that created the NDR; when no remote server is listed, it is
 /// the one that refused).
@@ -543,8 +603,9 @@ bool analyze_structure(std::string_view bytes, const Knowledge& knowledge, const
   }
 
   mime::Part root;
-  std::size_t mime_start = start;  // mimetic reads the whole message, header included
-  if (!mime::parse_mime(bytes.substr(mime_start), &root, &out->diagnostics, opts.mime_limits)) return true;
+  std::string mime_storage;
+  const std::string_view mime_bytes = mime_input(bytes, start, top, opts.mime_limits, &mime_storage);
+  if (!mime::parse_mime(mime_bytes, &root, &out->diagnostics, opts.mime_limits)) return true;
   out->is_report = root.is("multipart", "report");
   *report_type = root.report_type;
 

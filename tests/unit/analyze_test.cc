@@ -336,6 +336,41 @@ TEST_CASE("analyze: MIME caps become diagnostics", "[analyze][limits]") {
   CHECK(cut);
 }
 
+// mimetic is given the top-level header cut to its MIME fields when the cut
+// cannot change what it reads; the results must be those of the whole one.
+TEST_CASE("analyze: the MIME tree is the same with the top header cut to its MIME fields", "[analyze][mimetic]") {
+  const std::string report =
+      "\n--b\nContent-Type: text/plain\n\nDelivery failed.\n--b\nContent-Type: message/delivery-status\n\n"
+      "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; u@example.net\nAction: failed\n"
+      "Status: 5.1.1\n\n--b--\n";
+  const std::string ct = "Content-Type: multipart/report; report-type=delivery-status;\n boundary=b\n";
+  auto diag_codes = [](const Analysis& a) {
+    std::string codes;
+    for (const auto& d : a.diagnostics) codes += d.code + " ";
+    return codes;
+  };
+  struct Row {
+    const char* what;
+    std::string header;
+  } rows[] = {
+      {"fields around the MIME ones, folded", "From: a@example.org\nSubject: x\n  folded\n" + ct + "X-Y: 1\n"},
+      {"CR LF lines", "From: a@example.org\r\nSubject: x\r\n" + ct + "MIME-Version: 1.0\r\n"},
+      {"a left-out line over the cap", "X-Long: " + std::string(70000, 'a') + "\n" + ct},
+      {"MIME fields only", ct},
+  };
+  for (const auto& r : rows) {
+    INFO(r.what);
+    Analysis a = run(r.header + report);
+    REQUIRE(a.recipients.size() == 1);
+    CHECK(a.recipients[0].status == "5.1.1");
+    CHECK(a.is_report);
+    CHECK(a.reporting_mta == "mx.example.org");
+  }
+  // the line cap still counts the top header's lines
+  CHECK(diag_codes(run(rows[2].header + report)).find("mime-line-too-long") != std::string::npos);
+  CHECK(diag_codes(run(rows[0].header + report)).find("mime-line-too-long") == std::string::npos);
+}
+
 TEST_CASE("analyze: clock skew is flagged on the hop", "[analyze]") {
   Analysis a = run(
       "Received: from b by c; Tue, 12 Nov 2024 09:00:00 +0000\n"
