@@ -97,8 +97,11 @@ MessageFacts message_facts(const Analysis& a) {
   MessageFacts m;
   bool original = a.original && !a.original->hops.empty();
   route_nodes(original ? a.original->hops : a.hops, &m.route);
-  for (const auto& n : m.route)
-    m.route_text += (m.route_text.empty() ? "" : ">") + (n.provider.empty() || n.provider == n.cls ? n.cls : n.cls + "/" + n.provider);
+  for (const auto& n : m.route) {
+    if (!m.route_text.empty()) m.route_text += '>';
+    m.route_text += n.cls;
+    if (!n.provider.empty() && n.provider != n.cls) m.route_text.append("/").append(n.provider);
+  }
   if (m.route_text.empty()) m.route_text = "(no route)";
   m.route_text += original ? " (original)" : " (bounce)";
   if (a.rejected_by) m.rejected = &*a.rejected_by;

@@ -25,10 +25,10 @@ std::string joined(const std::vector<int>& v) {
 /// smtp_between_servers - a hop that crossed the network as SMTP (not a
 /// local hand-off, MAPI submission or Exchange's internal HTTP).
 bool smtp_between_servers(const Hop& h) {
-  std::string p = util::lower(h.protocol);
+  const std::string_view p = h.protocol;
   if (p.empty()) return false;
-  if (p.find("smtp") == std::string::npos && p.find("microsoft smtp server") == std::string::npos) return false;
-  if (p.rfind("local", 0) == 0) return false;
+  if (util::ifind(p, "smtp") == std::string_view::npos) return false;  // ESMTPS, "Microsoft SMTP Server", ...
+  if (util::istarts_with(p, "local")) return false;
   // Gmail's internal "by 2002:a05:...: with SMTP id" hops have no sender
   if (h.from_ip.empty() && h.from_host.empty()) return false;
   if (h.from_ip == "127.0.0.1" || h.from_ip == "::1") return false;
@@ -41,10 +41,22 @@ void detect_route_findings(const std::vector<Hop>& hops, const std::string& chai
                            const NetworkTables& tables, std::vector<Finding>* out) {
   if (hops.empty()) return;
 
-  // 1. The same receiving host again and again.
+  // 1. The same receiving host again and again. Most chains have none: a
+  // count first, the hosts gathered (in name order) only when one repeats.
+  auto same_host = [](const Hop& a, const Hop& b) {
+    return util::iequals(util::strip_dot(a.by_host), util::strip_dot(b.by_host));
+  };
+  bool repeats = false;
+  for (std::size_t i = 0; i < hops.size() && !repeats; ++i) {
+    if (hops[i].by_host.empty()) continue;
+    int n = 0;
+    for (const auto& h : hops) n += !h.by_host.empty() && same_host(hops[i], h);
+    repeats = n >= kLoopRepeats;
+  }
   std::map<std::string, std::vector<int>> by_host;
-  for (const auto& h : hops)
-    if (!h.by_host.empty()) by_host[util::lower(util::strip_dot(h.by_host))].push_back(h.index);
+  if (repeats)
+    for (const auto& h : hops)
+      if (!h.by_host.empty()) by_host[util::lower(util::strip_dot(h.by_host))].push_back(h.index);
   for (const auto& [host, idx] : by_host) {
     if (static_cast<int>(idx.size()) < kLoopRepeats) continue;
     out->push_back({"mail-loop", "warn", chain, idx,

@@ -11,11 +11,9 @@
 namespace ndrscan::classify {
 namespace {
 
-std::string rule_note(const Rule& r) {
-  std::string s = r.file;
-  if (!r.note.empty()) s += ", " + r.note;
-  return s;
-}
+/// note_sep - what goes between a rule's file and its note in evidence,
+/// written "(file, note)" or "(file)" without building the text first.
+std::string_view note_sep(const Rule& r) { return r.note.empty() ? std::string_view() : std::string_view(", "); }
 
 }  // namespace
 
@@ -92,19 +90,28 @@ NetworkInfo HopClassifier::describe(const Verdict& v, std::string_view ip, std::
     if (m.provider != v.provider) continue;
     const Rule& rule = tables_.rule(m.rule);
     switch (m.fact) {
-      case Fact::kIp: info.evidence.push_back(fmt::format("IP {} in {} ({})", ip, rule.value, rule_note(rule))); break;
+      case Fact::kIp:
+        info.evidence.push_back(
+            fmt::format("IP {} in {} ({}{}{})", ip, rule.value, rule.file, note_sep(rule), rule.note));
+        break;
       case Fact::kRdns:
-        info.evidence.push_back(fmt::format("reverse DNS {} matches {} ({})", rdns, rule.value, rule_note(rule)));
+        info.evidence.push_back(fmt::format("reverse DNS {} matches {} ({}{}{})", rdns, rule.value, rule.file,
+                                            note_sep(rule), rule.note));
         break;
       case Fact::kSelf:
-        info.evidence.push_back(fmt::format("server name {} matches {} ({})", self_name, rule.value, rule_note(rule)));
+        info.evidence.push_back(fmt::format("server name {} matches {} ({}{}{})", self_name, rule.value, rule.file,
+                                            note_sep(rule), rule.note));
         break;
       case Fact::kHelo:
-        info.evidence.push_back(fmt::format("HELO {} matches {} ({})", helo, rule.value, rule_note(rule)));
+        info.evidence.push_back(
+            fmt::format("HELO {} matches {} ({}{}{})", helo, rule.value, rule.file, note_sep(rule), rule.note));
         break;
-      case Fact::kAsn: info.evidence.push_back(fmt::format("AS{} ({})", rule.value, rule_note(rule))); break;
+      case Fact::kAsn:
+        info.evidence.push_back(fmt::format("AS{} ({}{}{})", rule.value, rule.file, note_sep(rule), rule.note));
+        break;
       case Fact::kHeader:
-        info.evidence.push_back(fmt::format("header {}* present ({})", rule.value, rule_note(rule)));
+        info.evidence.push_back(
+            fmt::format("header {}* present ({}{}{})", rule.value, rule.file, note_sep(rule), rule.note));
         break;
     }
   }
@@ -188,7 +195,10 @@ std::string route_summary(const std::vector<Hop>& hops) {
     push(h.by_network);
   }
   std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : " > ") + p;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += " > ";
+    out += p;
+  }
   return out;
 }
 

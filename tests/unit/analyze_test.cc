@@ -371,6 +371,46 @@ TEST_CASE("analyze: the MIME tree is the same with the top header cut to its MIM
   CHECK(diag_codes(run(rows[0].header + report)).find("mime-line-too-long") == std::string::npos);
 }
 
+TEST_CASE("analyze: route findings: a mail loop and a TLS downgrade", "[analyze]") {
+  auto find = [](const Analysis& a, const std::string& id) -> const Finding* {
+    for (const auto& f : a.findings)
+      if (f.id == id) return &f;
+    return nullptr;
+  };
+  // the same receiver three times, however its name is spelled
+  Analysis loop = run(
+      "Received: from relay.example.net ([198.51.100.9]) by MX.Example.org. with ESMTP; Tue, 12 Nov 2024 09:03:00 +0000\n"
+      "Received: from mx.example.org ([192.0.2.1]) by relay.example.net with ESMTP; Tue, 12 Nov 2024 09:02:00 +0000\n"
+      "Received: from relay.example.net ([198.51.100.9]) by mx.example.org with ESMTP; Tue, 12 Nov 2024 09:01:30 +0000\n"
+      "Received: from a.example.com ([203.0.113.5]) by mx.example.ORG with ESMTP; Tue, 12 Nov 2024 09:01:00 +0000\n"
+      "Subject: x\n");
+  const Finding* f = find(loop, "mail-loop");
+  REQUIRE(f != nullptr);
+  CHECK(f->hops == std::vector<int>{1, 2, 4});
+  CHECK(f->message.rfind("mx.example.org received this message 3 times", 0) == 0);
+  // twice is a relay, not a loop
+  Analysis twice = run(
+      "Received: from mx.example.org ([192.0.2.1]) by relay.example.net with ESMTP; Tue, 12 Nov 2024 09:02:00 +0000\n"
+      "Received: from a.example.com ([203.0.113.5]) by mx.example.org with ESMTP; Tue, 12 Nov 2024 09:01:00 +0000\n"
+      "Received: from b.example.com ([203.0.113.6]) by MX.example.org with ESMTP; Tue, 12 Nov 2024 09:00:00 +0000\n"
+      "Subject: x\n");
+  CHECK(find(twice, "mail-loop") == nullptr);
+  // protected on the first hop, then in clear between two public servers
+  Analysis down = run(
+      "Received: from mx.example.org ([192.0.2.1]) by mx2.example.net with ESMTP; Tue, 12 Nov 2024 09:02:00 +0000\n"
+      "Received: from a.example.com ([203.0.113.5]) by mx.example.org with ESMTPS; Tue, 12 Nov 2024 09:01:00 +0000\n"
+      "Subject: x\n");
+  const Finding* d = find(down, "tls-downgrade");
+  REQUIRE(d != nullptr);
+  CHECK(d->hops == std::vector<int>{1, 2});
+  // a local hand-off after TLS is no downgrade
+  Analysis local = run(
+      "Received: from mx.example.org ([192.0.2.1]) by store.example.org with LMTP; Tue, 12 Nov 2024 09:02:00 +0000\n"
+      "Received: from a.example.com ([203.0.113.5]) by mx.example.org with ESMTPS; Tue, 12 Nov 2024 09:01:00 +0000\n"
+      "Subject: x\n");
+  CHECK(find(local, "tls-downgrade") == nullptr);
+}
+
 TEST_CASE("analyze: clock skew is flagged on the hop", "[analyze]") {
   Analysis a = run(
       "Received: from b by c; Tue, 12 Nov 2024 09:00:00 +0000\n"
