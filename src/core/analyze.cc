@@ -151,7 +151,9 @@ std::string_view mime_input(std::string_view bytes, std::size_t start, const rfc
   if (!top.terminated || top.stopped_at_non_field || f.empty() || f.front().offset != start ||
       whole.size() > limits.max_message_bytes || top.body_offset > bytes.size())
     return whole;
-  // where the blank line that ends the block starts
+  // where the blank line that ends the block starts; it must be empty (our
+  // scanner also ends a block at a line of blanks, which mimetic takes for
+  // a folded line)
   std::size_t blank = top.body_offset;
   if (blank >= 2 && bytes[blank - 2] == '\r' && bytes[blank - 1] == '\n')
     blank -= 2;
@@ -159,6 +161,7 @@ std::string_view mime_input(std::string_view bytes, std::size_t start, const rfc
     blank -= 1;
   else
     return whole;
+  if (blank <= start || (bytes[blank - 1] != '\n' && bytes[blank - 1] != '\r')) return whole;
   auto mime_field = [](std::string_view name) {
     return util::istarts_with(name, "Content-") || iequals(name, "MIME-Version");
   };

@@ -357,6 +357,7 @@ TEST_CASE("analyze: the MIME tree is the same with the top header cut to its MIM
       {"CR LF lines", "From: a@example.org\r\nSubject: x\r\n" + ct + "MIME-Version: 1.0\r\n"},
       {"a left-out line over the cap", "X-Long: " + std::string(70000, 'a') + "\n" + ct},
       {"MIME fields only", ct},
+      {"a line of blanks ends the block", "From: a@example.org\nSubject: x\n" + ct + "X-Y: 1\n  "},
   };
   for (const auto& r : rows) {
     INFO(r.what);
