@@ -7,6 +7,8 @@
 // which was half of `ndrscan scan`'s time.
 #include "src/report/json_report.h"
 
+#include <charconv>
+
 #include "parsers/microsoft/auth_results.h"
 #include "parsers/microsoft/ms_headers.h"
 #include "parsers/rfc2047/encoded_word.h"
@@ -30,27 +32,31 @@ void str(JsonWriter& w, const std::string& s) {
   else text(w, s);
 }
 
-/// str_member - "key": str(s).
+/// str_member - "key": str(s); a string with nothing to escape (most are)
+/// is written with its key in one go.
 void str_member(JsonWriter& w, std::string_view key, const std::string& s) {
-  w.key(key);
-  str(w, s);
+  if (s.empty()) {
+    w.member_raw(key, "null");
+  } else if (util::json_plain(s)) {
+    w.member_raw(key, s, true);
+  } else {
+    w.key(key);
+    text(w, s);
+  }
 }
 
 void int_member(JsonWriter& w, std::string_view key, std::int64_t v) {
-  w.key(key);
-  w.value_int(v);
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  w.member_raw(key, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
 }
 
-void bool_member(JsonWriter& w, std::string_view key, bool v) {
-  w.key(key);
-  w.value_bool(v);
-}
+void bool_member(JsonWriter& w, std::string_view key, bool v) { w.member_raw(key, v ? "true" : "false"); }
 
 /// offset_member - a byte offset, null when unknown (< 0).
 void offset_member(JsonWriter& w, std::string_view key, std::int64_t v) {
-  w.key(key);
-  if (v >= 0) w.value_int(v);
-  else w.value_null();
+  if (v >= 0) int_member(w, key, v);
+  else w.member_raw(key, "null");
 }
 
 /// pairs - [[name, value], ...] with null for empty strings.

@@ -65,6 +65,24 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+bool json_plain(std::string_view s) {
+  std::size_t i = 0;
+#ifdef __SSE2__
+  // as in append_json_string: a signed compare below 0x20 catches control
+  // characters and bytes >= 0x80 alike
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i special = _mm_or_si128(_mm_cmplt_epi8(b, _mm_set1_epi8(0x20)),
+                                         _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
+                                                      _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))));
+    if (_mm_movemask_epi8(special)) return false;
+  }
+#endif
+  for (; i < s.size(); ++i)
+    if (kClasses.c[static_cast<unsigned char>(s[i])] != kPlain) return false;
+  return true;
+}
+
 // append_json_string - copy runs of plain bytes, escape the rest; on the
 // first ill-formed sequence undo and either refuse (strict) or let
 // nlohmann serialise the whole string with its replacement rules.
@@ -163,6 +181,33 @@ void JsonWriter::key(std::string_view k) {
   if (indent_ >= 0) out_->append(": ", 2);
   else out_->push_back(':');
   after_key_ = true;
+}
+
+void JsonWriter::member_raw(std::string_view k, std::string_view raw, bool quoted) {
+  if (indent_ >= 0) {
+    key(k);
+    before_value();
+    if (quoted) out_->push_back('"');
+    out_->append(raw);
+    if (quoted) out_->push_back('"');
+    return;
+  }
+  // compact: ,"key":raw (or "raw") with one growth of the output
+  const bool comma = !first_.back();
+  first_.back() = 0;
+  const std::size_t at = out_->size();
+  out_->resize(at + (comma ? 1 : 0) + k.size() + 3 + raw.size() + (quoted ? 2 : 0));
+  char* p = out_->data() + at;
+  if (comma) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, k.data(), k.size());
+  p += k.size();
+  *p++ = '"';
+  *p++ = ':';
+  if (quoted) *p++ = '"';
+  std::memcpy(p, raw.data(), raw.size());
+  p += raw.size();
+  if (quoted) *p = '"';
 }
 
 void JsonWriter::open(char c) {

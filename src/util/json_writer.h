@@ -37,6 +37,10 @@ bool is_valid_utf8(std::string_view s);
 /// error_handler_t::replace does.
 bool append_json_string(std::string* out, std::string_view s, bool strict = false);
 
+/// json_plain - `s` goes into a JSON string as it is: printable ASCII with
+/// no quote or backslash (nothing to escape, nothing to check as UTF-8).
+bool json_plain(std::string_view s);
+
 /// JsonWriter - appends one JSON document (or several) to `*out`.
 class JsonWriter {
  public:
@@ -71,6 +75,10 @@ class JsonWriter {
   /// try_value_string - as value_string when `s` is valid UTF-8; else
   /// writes nothing and returns false (the caller repairs and retries).
   bool try_value_string(std::string_view s);
+  /// member_raw - key(k) and then `raw`, an already serialised value (with
+  /// `quoted`: a string that json_plain() accepts, written between quotes),
+  /// in one write when compact.
+  void member_raw(std::string_view k, std::string_view raw, bool quoted = false);
   /// value_raw - an already serialised value, copied as is.
   void value_raw(std::string_view json) {
     before_value();

@@ -128,3 +128,56 @@ TEST_CASE("json writer: try_value_string leaves nothing behind on invalid UTF-8"
   w.end_array();
   CHECK(out == R"([1,"ok",{"k":"fixed"}])");
 }
+
+// json_plain: true exactly when the string is written between quotes as it is
+TEST_CASE("json writer: json_plain is 'nothing to escape'", "[json_writer]") {
+  std::mt19937 rng(777);
+  const unsigned char alphabet[] = {'a', 'Z', ' ', '~', '"', '\\', '\n', 0x01, 0x1f, 0x7f, 0x80, 0xc3, 0xa9, 0xff};
+  for (int n = 0; n < 20000; ++n) {
+    std::string s;
+    std::size_t len = rng() % 40;  // both sides of the 16-byte steps
+    for (std::size_t i = 0; i < len; ++i)
+      s.push_back(static_cast<char>(alphabet[rng() % (n % 2 ? 4 : sizeof alphabet)]));
+    bool plain = true;
+    for (unsigned char c : s) plain = plain && c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    INFO(n);
+    REQUIRE(ndrscan::util::json_plain(s) == plain);
+    if (plain) REQUIRE(write_string(s) == "\"" + s + "\"");
+  }
+}
+
+// member_raw writes what key() and a value would, compact and pretty
+TEST_CASE("json writer: member_raw matches key and value", "[json_writer]") {
+  for (int indent : {-1, 2}) {
+    std::string a, b;
+    JsonWriter wa(&a, indent), wb(&b, indent);
+    wa.begin_object();
+    wb.begin_object();
+    wa.member_raw("s", "text", true);
+    wb.key("s");
+    wb.value_string("text");
+    wa.member_raw("n", "-12");
+    wb.key("n");
+    wb.value_int(-12);
+    wa.key("o");
+    wb.key("o");
+    wa.begin_object();
+    wb.begin_object();
+    wa.member_raw("t", "true");
+    wb.key("t");
+    wb.value_bool(true);
+    wa.member_raw("z", "null");
+    wb.key("z");
+    wb.value_null();
+    wa.end_object();
+    wb.end_object();
+    wa.member_raw("e", "", true);
+    wb.key("e");
+    wb.value_string("");
+    wa.end_object();
+    wb.end_object();
+    INFO(indent);
+    CHECK(a == b);
+    CHECK(a == dump(Json::parse(b), indent));
+  }
+}
