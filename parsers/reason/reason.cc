@@ -766,20 +766,29 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
 
   // The SMTP command: given, else named by the diagnostic, else by the bounce
   // text near the recipient's address, else anywhere in the bounce text.
-  std::string cmd = in.command.empty() ? std::string(infer_command(text)) : upper_ascii(util::trim(in.command));
-  if (cmd.empty() && !flat.empty()) {
-    int tries = 0;
-    for (std::size_t p = addr_low.size() >= 3 ? flat.find(addr_low) : std::string_view::npos;
-         p != std::string_view::npos && cmd.empty() && tries < 16; p = flat.find(addr_low, p + 1), ++tries) {
-      const std::size_t from = p > 40 ? p - 40 : 0;
-      cmd = std::string(infer_command(flat.substr(from, p - from + 600)));
+  // Looked for when a rule first asks: many recipients are decided without.
+  std::string cmd_found;
+  bool cmd_known = false;
+  auto command = [&]() -> const std::string& {
+    if (cmd_known) return cmd_found;
+    cmd_known = true;
+    std::string& cmd = cmd_found;
+    cmd = in.command.empty() ? std::string(infer_command(text)) : upper_ascii(util::trim(in.command));
+    if (cmd.empty() && !flat.empty()) {
+      int tries = 0;
+      for (std::size_t p = addr_low.size() >= 3 ? flat.find(addr_low) : std::string_view::npos;
+           p != std::string_view::npos && cmd.empty() && tries < 16; p = flat.find(addr_low, p + 1), ++tries) {
+        const std::size_t from = p > 40 ? p - 40 : 0;
+        cmd = std::string(infer_command(flat.substr(from, p - from + 600)));
+      }
+      if (cmd.empty()) {
+        if (!ctx_command) ctx_command = infer_command(flat);
+        cmd = std::string(*ctx_command);
+      }
     }
-    if (cmd.empty()) {
-      if (!ctx_command) ctx_command = infer_command(flat);
-      cmd = std::string(*ctx_command);
-    }
-  }
-  if (cmd == "EHLO") cmd = "HELO";
+    if (cmd == "EHLO") cmd = "HELO";
+    return cmd;
+  };
   thread_local std::string rhost_buf;
   const std::string_view rhost = host_of(in.rhost, &rhost_buf);
   const std::size_t at = addr_low.rfind('@');
@@ -807,7 +816,7 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
       if (!v.dialect.empty() || !v.conditional()) continue;
       if (!v.when_dialect.empty() && v.when_dialect != dialect_low) continue;
       if (!v.when_status.empty() && v.when_status != given_status) continue;
-      if (!v.command.empty() && v.command != cmd) continue;
+      if (!v.command.empty() && v.command != command()) continue;
       if (!v.rhosts.empty() &&
           std::none_of(v.rhosts.begin(), v.rhosts.end(), [&](const std::string& h) {
             return ends_with_host(rhost, h) || ends_with_host(rcpt_domain, h);
@@ -819,7 +828,7 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
       res.evidence = fmt::format("{} {}'{}' ({}vendor.tsv:{})", v.vendor, v.in_context ? "bounce text " : "text ",
                                  v.m.text, kShown, v.line);
       if (!v.rhosts.empty()) res.evidence += fmt::format(", remote host {}", rhost.empty() ? rcpt_domain : rhost);
-      if (!v.command.empty()) res.evidence += ", command " + cmd;
+      if (!v.command.empty()) res.evidence += ", command " + command();
       break;
     }
   }
@@ -898,7 +907,7 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
             ev = status_ev();
             if (has(uu)) ev += ", " + phrase_ev(uu);
           }
-        } else if (cmd == "RCPT" && has(uu)) {
+        } else if (has(uu) && command() == "RCPT") {
           ok = true;
           ev = phrase_ev(uu) + ", command RCPT";
         }
@@ -909,11 +918,11 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
             ok = true;
             ev = status_ev() + ", " + phrase_ev(has(filtered) ? filtered : uu);
           }
-        } else if (!before_data(cmd) && (has(filtered) || has(uu))) {
+        } else if ((has(filtered) || has(uu)) && !before_data(command())) {
           ok = true;
           ev = has(filtered) ? phrase_ev(filtered)
-                             : phrase_ev(uu) + (cmd.empty() ? std::string(", no RCPT command seen")
-                                                           : ", command " + cmd);
+                             : phrase_ev(uu) + (command().empty() ? std::string(", no RCPT command seen")
+                                                                  : ", command " + command());
         }
       } else if (rid == rejected) {
         if (sr == rejected) {
@@ -922,6 +931,7 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
         } else if (has(rejected)) {
           const bool weak_status =
               sr < 0 || sr == I.onhold || sr == I.undefined || sr == I.securityerror || sr == I.systemerror;
+          const std::string& cmd = command();
           if (cmd == "MAIL" || (cmd == "DATA" && sr != uu) || (cmd != "MAIL" && cmd != "DATA" && weak_status)) {
             ok = true;
             ev = phrase_ev(rejected) + (cmd.empty() ? std::string() : ", command " + cmd);
@@ -1005,7 +1015,7 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
     if (delayed) {
       decided = I.expired;
       res.evidence = "action delayed";
-    } else if (cmd == "HELO") {
+    } else if (command() == "HELO") {
       decided = I.blocked;
       res.evidence = "rejected at HELO/EHLO or connection";
     } else if (has_text) {
