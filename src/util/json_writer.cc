@@ -65,23 +65,29 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-bool json_plain(std::string_view s) {
-  std::size_t i = 0;
+namespace {
+
+// plain_end - the first i >= `i` where s[i] needs an escape or is part of
+// a multi-byte sequence (s.size() when none). 16 bytes a step: a signed
+// compare below 0x20 catches control characters and bytes >= 0x80 alike.
+std::size_t plain_end(std::string_view s, std::size_t i) {
 #ifdef __SSE2__
-  // as in append_json_string: a signed compare below 0x20 catches control
-  // characters and bytes >= 0x80 alike
   for (; i + 16 <= s.size(); i += 16) {
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
     const __m128i special = _mm_or_si128(_mm_cmplt_epi8(b, _mm_set1_epi8(0x20)),
                                          _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
                                                       _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))));
-    if (_mm_movemask_epi8(special)) return false;
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special)))
+      return i + static_cast<std::size_t>(__builtin_ctz(mask));
   }
 #endif
-  for (; i < s.size(); ++i)
-    if (kClasses.c[static_cast<unsigned char>(s[i])] != kPlain) return false;
-  return true;
+  while (i < s.size() && kClasses.c[static_cast<unsigned char>(s[i])] == kPlain) ++i;
+  return i;
 }
+
+}  // namespace
+
+bool json_plain(std::string_view s) { return plain_end(s, 0) == s.size(); }
 
 // append_json_string - copy runs of plain bytes, escape the rest; on the
 // first ill-formed sequence undo and either refuse (strict) or let
@@ -90,31 +96,9 @@ bool append_json_string(std::string* out, std::string_view s, bool strict) {
   const std::size_t start = out->size();
   out->push_back('"');
   std::size_t run = 0, i = 0;
-  while (i < s.size()) {
-#ifdef __SSE2__
-    // Skip 16 plain bytes at a time: a signed compare below 0x20 catches
-    // both control characters and bytes >= 0x80.
-    while (i + 16 <= s.size()) {
-      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-      const __m128i special = _mm_or_si128(_mm_cmplt_epi8(b, _mm_set1_epi8(0x20)),
-                                           _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
-                                                        _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))));
-      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
-      if (mask) {
-        i += static_cast<std::size_t>(__builtin_ctz(mask));
-        break;
-      }
-      i += 16;
-    }
-    if (i >= s.size()) break;
-#endif
+  while ((i = plain_end(s, i)) < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const unsigned char cls = kClasses.c[c];
-    if (cls == kPlain) {
-      ++i;
-      continue;
-    }
-    if (cls == kMulti) {
+    if (kClasses.c[c] == kMulti) {
       std::size_t n = utf8_valid_len(s, i);
       if (n == 0) {
         out->resize(start);
@@ -152,35 +136,36 @@ void JsonWriter::before_value() {
   if (indent_ >= 0) newline_indent(first_.size());
 }
 
+// compact_member - in compact output, grow the output once by `,"k":` (the
+// comma when a member came before) and `extra` bytes; returns where the
+// extra bytes go.
+char* JsonWriter::compact_member(std::string_view k, std::size_t extra) {
+  const bool comma = !first_.back();
+  first_.back() = 0;
+  const std::size_t at = out_->size();
+  out_->resize(at + (comma ? 1 : 0) + k.size() + 3 + extra);
+  char* p = out_->data() + at;
+  if (comma) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, k.data(), k.size());
+  p += k.size();
+  *p++ = '"';
+  *p++ = ':';
+  return p;
+}
+
 void JsonWriter::key(std::string_view k) {
-  if (indent_ < 0 && k.size() <= 60) {
-    // compact output, the common case: one append of ,"key":
-    char buf[64];
-    std::size_t n = 0;
-    if (!first_.back()) buf[n++] = ',';
-    first_.back() = 0;
-    buf[n++] = '"';
-    std::memcpy(buf + n, k.data(), k.size());
-    n += k.size();
-    buf[n++] = '"';
-    buf[n++] = ':';
-    // Hide n's bound (<= 64) from GCC: knowing it, GCC inlines this copy
-    // as `rep movsq`, whose start-up cost made key() 6 % of a scan; the
-    // library memcpy copies such short strings in two vector moves.
-    asm("" : "+r"(n));
-    out_->append(buf, n);
-    after_key_ = true;
+  after_key_ = true;
+  if (indent_ < 0) {
+    compact_member(k, 0);
     return;
   }
   if (!first_.back()) out_->push_back(',');
   first_.back() = 0;
-  if (indent_ >= 0) newline_indent(first_.size());
+  newline_indent(first_.size());
   out_->push_back('"');
   out_->append(k);
-  out_->push_back('"');
-  if (indent_ >= 0) out_->append(": ", 2);
-  else out_->push_back(':');
-  after_key_ = true;
+  out_->append("\": ", 3);
 }
 
 void JsonWriter::member_raw(std::string_view k, std::string_view raw, bool quoted) {
@@ -192,22 +177,10 @@ void JsonWriter::member_raw(std::string_view k, std::string_view raw, bool quote
     if (quoted) out_->push_back('"');
     return;
   }
-  // compact: ,"key":raw (or "raw") with one growth of the output
-  const bool comma = !first_.back();
-  first_.back() = 0;
-  const std::size_t at = out_->size();
-  out_->resize(at + (comma ? 1 : 0) + k.size() + 3 + raw.size() + (quoted ? 2 : 0));
-  char* p = out_->data() + at;
-  if (comma) *p++ = ',';
-  *p++ = '"';
-  std::memcpy(p, k.data(), k.size());
-  p += k.size();
-  *p++ = '"';
-  *p++ = ':';
+  char* p = compact_member(k, raw.size() + (quoted ? 2 : 0));
   if (quoted) *p++ = '"';
   std::memcpy(p, raw.data(), raw.size());
-  p += raw.size();
-  if (quoted) *p = '"';
+  if (quoted) p[raw.size()] = '"';
 }
 
 void JsonWriter::open(char c) {

@@ -90,6 +90,7 @@ class JsonWriter {
   void close(char c);
   void before_value();
   void newline_indent(std::size_t depth);
+  char* compact_member(std::string_view k, std::size_t extra);
 
   std::string* out_;
   int indent_;
