@@ -225,7 +225,9 @@ struct Walker {
       out->headers.push_back(std::move(hf));
     }
     if (ct_at != kNone) {
-      const mimetic::ContentType ct(out->headers[ct_at].value);
+      // mimetic parsed this field while splitting the entity (the first
+      // Content-Type, as found above) and keeps the parsed value in the field.
+      const mimetic::ContentType& ct = h.contentType();
       out->type = util::lower(std::string(ct.type().begin(), ct.type().end()));
       out->subtype = util::lower(std::string(ct.subtype().begin(), ct.subtype().end()));
       out->charset = util::lower(ct.param("charset"));
