@@ -29,7 +29,43 @@ ThreadState& state() {
   return s;
 }
 
+/// ASCII-only case folding: lowercase letters, every other byte as is.
+char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 }  // namespace
+
+std::string literal_suffix(std::string_view p) {
+  // Conservative: anything that could make a match end other than with the
+  // run before '$' gives up (alternation, inline options such as (?i) or
+  // (?x), a '$' that is escaped).
+  if (p.find('|') != std::string_view::npos || p.find("(?") != std::string_view::npos) return {};
+  auto escaped = [&](std::size_t i) {  // preceded by an odd number of backslashes
+    std::size_t n = 0;
+    while (i > n && p[i - n - 1] == '\\') ++n;
+    return n % 2 == 1;
+  };
+  if (p.empty() || p.back() != '$' || escaped(p.size() - 1)) return {};
+  std::string rev;
+  for (std::size_t i = p.size() - 1; i > 0; --i) {
+    const char c = p[i - 1];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (escaped(i - 1)) {
+      // "\." and "\-" are literals; an escaped letter or digit starts an
+      // escape sequence (\d, \x2e, \1, ...) that the characters already
+      // taken may belong to.
+      if (c == '.' || c == '-') {
+        rev.push_back(c);
+        --i;  // skip the backslash
+        continue;
+      }
+      if (alnum) return {};
+      break;
+    }
+    if (!alnum && c != '_' && c != '-') break;
+    rev.push_back(c);
+  }
+  return std::string(rev.rbegin(), rev.rend());
+}
 
 void Regex::Free::operator()(pcre2_real_code_8* c) const { pcre2_code_free(c); }
 
@@ -48,11 +84,35 @@ bool Regex::compile(std::string_view pattern, std::string* err, bool caseless) {
   pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);  // falls back to the interpreter if JIT is unavailable
   code_.reset(c, Free{});
   pattern_.assign(pattern);
+  caseless_ = caseless;
+  suffix_ = literal_suffix(pattern);
+  if (caseless_)
+    for (char& ch : suffix_) ch = fold(ch);
   return true;
+}
+
+bool Regex::ends_with_suffix(std::string_view subject) const {
+  // '$' also matches before a final newline.
+  std::string_view s = subject;
+  if (!s.empty() && s.back() == '\n') s.remove_suffix(1);
+  if (s.size() >= suffix_.size()) {
+    const std::string_view tail = s.substr(s.size() - suffix_.size());
+    bool same = true;
+    for (std::size_t i = 0; i < tail.size() && same; ++i) same = (caseless_ ? fold(tail[i]) : tail[i]) == suffix_[i];
+    if (same) return true;
+  }
+  // Caseless UTF matching folds some non-ASCII letters to ASCII ones (the
+  // Kelvin sign to 'k', long s to 's'): a subject with non-ASCII bytes is
+  // left to PCRE2.
+  if (caseless_)
+    for (char ch : subject)
+      if (static_cast<unsigned char>(ch) >= 0x80) return true;
+  return false;
 }
 
 bool Regex::search(std::string_view subject) const {
   if (!code_) return false;
+  if (!suffix_.empty() && !ends_with_suffix(subject)) return false;
   ThreadState& s = state();
   int rc = pcre2_match(code_.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, s.data, s.ctx);
   return rc >= 0;
