@@ -143,6 +143,7 @@ int main(int argc, char** argv) {
   aopts.mime_limits.max_message_bytes = opts.max_size;
   if (opts.paste) aopts.paste = paste::Mode::kOn;
   if (opts.no_paste) aopts.paste = paste::Mode::kOff;
+  aopts.explain = opts.explain;  // the scoring lines are printed only with --explain
   report::TextOptions topts;
   topts.color = use_color(opts.color);
   topts.explain = opts.explain;  // cause scoring (src/catalogue)

@@ -365,6 +365,7 @@ void Engine::process(Chunk* c) {
   }
   if (!s_.csv.empty()) c->records_csv = take_buffer();
   aopts.mime_limits.max_message_bytes = s_.max_size;
+  aopts.explain = false;  // no bulk output carries the scoring lines
   c->summary.inputs = static_cast<std::uint64_t>(c->inputs);
   for (const auto& e : c->input_errors) c->summary.add_error(e);
   std::string err, unquoted;

@@ -482,14 +482,15 @@ std::vector<CauseMatch> rank_recipient(const Catalogue& c, const Analysis& a, co
   return rank_one(c, a, m, r, site, explain);
 }
 
-void rank_with(Analysis& a, const Catalogue& c, const SiteFacts& site, const classify::NetworkTables& /*nets*/) {
+void rank_with(Analysis& a, const Catalogue& c, const SiteFacts& site, const classify::NetworkTables& /*nets*/,
+               bool explain) {
   a.causes.clear();
   if (c.empty()) return;
   MessageFacts m = message_facts(a);
   std::map<std::string, std::size_t> index;  // id -> position in a.causes
   for (auto& r : a.recipients) {
     if (!counts_for_causes(r)) continue;
-    std::vector<CauseMatch> ranked = rank_one(c, a, m, r, site, true);
+    std::vector<CauseMatch> ranked = rank_one(c, a, m, r, site, explain);
     if (ranked.empty()) continue;
     r.cause = ranked.front().id;
     std::string who = r.address.empty() ? std::string("(no address)") : r.address;
@@ -515,7 +516,9 @@ void rank_with(Analysis& a, const Catalogue& c, const SiteFacts& site, const cla
   for (std::size_t i = 0; i < a.causes.size(); ++i) a.causes[i].rank = static_cast<int>(i) + 1;
 }
 
-void rank(Analysis& a, const Knowledge& k) { rank_with(a, k.causes, k.causes.site(), k.networks); }
+void rank(Analysis& a, const Knowledge& k, bool explain) {
+  rank_with(a, k.causes, k.causes.site(), k.networks, explain);
+}
 
 // ------------------------------------------------------------ sample cases
 

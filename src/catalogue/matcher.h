@@ -39,12 +39,14 @@ std::vector<CauseMatch> rank_recipient(const Catalogue& c, const Analysis& a, co
                                        const SiteFacts& site, const classify::NetworkTables& nets, bool explain);
 
 /// rank - the pipeline step (analyze_message's last): Analysis::causes and
-/// every counted recipient's `cause`. Explanations are always filled for the
-/// causes that matched (they are few).
-void rank(Analysis& a, const Knowledge& k);
+/// every counted recipient's `cause`. With `explain`, each matched cause's
+/// scoring lines (CauseMatch::explain, which only the text report's
+/// --explain prints) are filled too; bulk scans leave them empty.
+void rank(Analysis& a, const Knowledge& k, bool explain = true);
 
 /// rank_with - the same with explicit site facts (tests, samples).
-void rank_with(Analysis& a, const Catalogue& c, const SiteFacts& site, const classify::NetworkTables& nets);
+void rank_with(Analysis& a, const Catalogue& c, const SiteFacts& site, const classify::NetworkTables& nets,
+               bool explain = true);
 
 /// A minimal message for one server line.
 struct SampleCase {

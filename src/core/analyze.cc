@@ -806,7 +806,7 @@ bool analyze_unguarded(std::string_view bytes, const Knowledge& knowledge, const
     decode_headers(original_fields, knowledge, &out->original->microsoft, &out->original->authentication,
                    &out->original->hops);
   // Likely causes from the cause catalogue (src/catalogue/matcher.h).
-  catalogue::rank(*out, knowledge);
+  catalogue::rank(*out, knowledge, opts.explain);
   return true;
 }
 

@@ -34,6 +34,7 @@ struct AnalyzeOptions {
   std::size_t max_recipients = 1000;
   paste::Mode paste = paste::Mode::kAuto;  ///< repair pasted text (--paste forces it)
   int forward_depth = 2;                   ///< how deep to look for a bounce inside attached messages
+  bool explain = true;                     ///< fill CauseMatch::explain (only text --explain prints it)
 };
 
 /// analyze_message - analyse one message or bare header block. On failure

@@ -431,6 +431,19 @@ TEST_CASE("catalogue: explain lines show every condition and signal", "[catalogu
   text = report::render_text(b, t);
   CHECK(text.find("Cause scoring (--explain)") != std::string::npos);
   CHECK(text.find("✓ match status [5.1.1, 5.1.10]: status 5.1.10") != std::string::npos);
+
+  // without explain (bulk scans): the same ranking, evidence and JSON, no scoring lines
+  Analysis q = analysis("550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found", "5.1.10", "550", "userunknown");
+  rank_with(q, k.causes, SiteFacts{}, k.networks, false);
+  REQUIRE(q.causes.size() == b.causes.size());
+  for (std::size_t i = 0; i < q.causes.size(); ++i) {
+    CHECK(q.causes[i].id == b.causes[i].id);
+    CHECK(q.causes[i].score == b.causes[i].score);
+    CHECK(q.causes[i].evidence == b.causes[i].evidence);
+    CHECK(q.causes[i].explain.empty());
+    CHECK_FALSE(b.causes[i].explain.empty());
+  }
+  CHECK(report::to_json(q, -1) == json);
 }
 
 TEST_CASE("catalogue: the explain command", "[catalogue]") {
