@@ -4,6 +4,9 @@
 
 #include <pcre2.h>
 
+#include <cstdint>
+#include <cstring>
+
 namespace ndrscan::util {
 namespace {
 
@@ -104,10 +107,16 @@ bool Regex::ends_with_suffix(std::string_view subject) const {
   // Caseless UTF matching folds some non-ASCII letters to ASCII ones (the
   // Kelvin sign to 'k', long s to 's'): a subject with non-ASCII bytes is
   // left to PCRE2.
-  if (caseless_)
-    for (char ch : subject)
-      if (static_cast<unsigned char>(ch) >= 0x80) return true;
-  return false;
+  if (!caseless_) return false;
+  std::size_t i = 0;
+  std::uint64_t high = 0;  // the top bits of every byte, eight at a time
+  for (; i + 8 <= subject.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, subject.data() + i, 8);
+    high |= w;
+  }
+  for (; i < subject.size(); ++i) high |= static_cast<unsigned char>(subject[i]);
+  return (high & 0x8080808080808080ull) != 0;
 }
 
 bool Regex::search(std::string_view subject) const {
