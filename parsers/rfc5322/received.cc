@@ -29,10 +29,11 @@ struct Token {
 constexpr std::size_t kMaxTokens = 512;  // rspamd-style hard limit
 
 /// tokenize - split a Received value into words, comments, literals,
-/// angle addresses, quoted strings and top-level semicolons.
-std::vector<Token> tokenize(std::string_view v, bool* truncated) {
-  std::vector<Token> out;
-  out.reserve(32);  // a common Received field has 15 to 30 tokens
+/// angle addresses, quoted strings and top-level semicolons, into `out`
+/// (cleared first).
+void tokenize(std::string_view v, bool* truncated, std::vector<Token>* out_tokens) {
+  std::vector<Token>& out = *out_tokens;
+  out.clear();
   std::size_t i = 0;
   const std::size_t n = v.size();
   while (i < n) {
@@ -89,7 +90,6 @@ std::vector<Token> tokenize(std::string_view v, bool* truncated) {
     }
     out.push_back({Kind::kWord, v.substr(start, i - start), start});
   }
-  return out;
 }
 
 enum class Clause { kNone, kFrom, kBy, kVia, kWith, kId, kFor, kOther };
@@ -314,7 +314,10 @@ ReceivedFields parse_received(std::string_view value) {
 
   // 1. The date: after the last top-level ';' that is followed by a date.
   bool truncated = false;
-  std::vector<Token> toks = tokenize(value, &truncated);
+  // The token and comment lists live in per-thread buffers reused from one
+  // field to the next (parse_received never calls itself).
+  thread_local std::vector<Token> toks;
+  tokenize(value, &truncated, &toks);
   if (truncated) r.notes.emplace_back("too many tokens: the tail was ignored");
   std::size_t clause_end_tok = toks.size();
   for (std::size_t k = toks.size(); k-- > 0;) {
@@ -359,8 +362,10 @@ ReceivedFields parse_received(std::string_view value) {
   bool have_value = false;
   std::string_view from_word;
   bool from_literal = false;
-  std::vector<std::string_view> from_comments, all_comments;
-  std::vector<std::string_view> with_words;
+  thread_local std::vector<std::string_view> from_comments, all_comments, with_words;
+  from_comments.clear();
+  all_comments.clear();
+  with_words.clear();
   bool exim = false;
   bool seen_from = false, seen_by = false;
   std::string by_ip;
