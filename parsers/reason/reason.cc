@@ -155,11 +155,17 @@ bool ReasonTables::load(const std::string& dir, std::string* err) {
   if (!load_status(join_path(dir, "status.tsv"), err)) return false;
   if (!load_phrases(join_path(dir, "phrases.tsv"), err)) return false;
   if (!load_vendor(join_path(dir, "vendor.tsv"), err)) return false;
-  for (std::size_t i = 0; i < phrases_.size(); ++i)
-    if (!phrases_[i].m.is_regex) phrase_lits_.add(phrases_[i].m.literal, static_cast<std::uint32_t>(i));
-  for (std::size_t i = 0; i < vendors_.size(); ++i)
-    if (vendors_[i].dialect.empty() && !vendors_[i].conditional() && !vendors_[i].m.is_regex)
-      vendor_lits_.add(vendors_[i].m.literal, static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < phrases_.size(); ++i) {
+    const Matcher& m = phrases_[i].m;
+    if (!m.is_regex) phrase_lits_.add(m.literal, static_cast<std::uint32_t>(i));
+    else if (m.required.size() >= 2) phrase_lits_.add(m.required, static_cast<std::uint32_t>(i) | LiteralIndex::kRequired);
+  }
+  for (std::size_t i = 0; i < vendors_.size(); ++i) {
+    if (!vendors_[i].dialect.empty() || vendors_[i].conditional()) continue;
+    const Matcher& m = vendors_[i].m;
+    if (!m.is_regex) vendor_lits_.add(m.literal, static_cast<std::uint32_t>(i));
+    else if (m.required.size() >= 2) vendor_lits_.add(m.required, static_cast<std::uint32_t>(i) | LiteralIndex::kRequired);
+  }
   phrase_lits_.build();
   vendor_lits_.build();
   return true;
@@ -511,6 +517,13 @@ bool matches(const Matcher& m, std::string_view low) {
   return util::find_bytes(low, m.literal) != std::string_view::npos;
 }
 
+/// matches_scanned - matches() for an re: row of a table whose LiteralIndex
+/// scan already marked (in `seen`) the rows whose required literal occurs.
+bool matches_scanned(const Matcher& m, std::string_view low, const std::vector<char>& seen, std::size_t row) {
+  if (m.required.size() >= 2) return seen[row] && m.regex.search(low);
+  return matches(m, low);
+}
+
 bool before_data(std::string_view cmd) {
   return cmd == "HELO" || cmd == "EHLO" || cmd == "MAIL" || cmd == "RCPT" || cmd == "CONN" || cmd == "STARTTLS" ||
          cmd == "AUTH";
@@ -837,9 +850,14 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
   if (decided < 0 && has_text) {
     const auto& vs = t.vendors();
     std::size_t best = vs.size();
-    t.vendor_literals().scan(text, [&](std::uint32_t row) { best = std::min<std::size_t>(best, row); });
+    thread_local std::vector<char> seen;  // re: rows whose required literal occurs
+    seen.assign(vs.size(), 0);
+    t.vendor_literals().scan(text, [&](std::uint32_t row) {
+      if (row & LiteralIndex::kRequired) seen[row & ~LiteralIndex::kRequired] = 1;
+      else best = std::min<std::size_t>(best, row);
+    });
     for (std::size_t i = 0; i < best; ++i)
-      if (vs[i].m.is_regex && !vs[i].conditional() && matches(vs[i].m, text)) {
+      if (vs[i].m.is_regex && !vs[i].conditional() && matches_scanned(vs[i].m, text, seen, i)) {
         best = i;
         break;
       }
@@ -862,12 +880,17 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
       mask |= std::uint64_t{1} << rid;
       if (first_row[rid] < 0 || static_cast<int>(i) < first_row[rid]) first_row[rid] = static_cast<int>(i);
     };
-    t.phrase_literals().scan(text, [&](std::uint32_t row) { note(row); });
+    thread_local std::vector<char> seen;  // re: rows whose required literal occurs
+    seen.assign(rows.size(), 0);
+    t.phrase_literals().scan(text, [&](std::uint32_t row) {
+      if (row & LiteralIndex::kRequired) seen[row & ~LiteralIndex::kRequired] = 1;
+      else note(row);
+    });
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (!rows[i].m.is_regex) continue;
       const std::uint64_t bit = std::uint64_t{1} << rows[i].reason;
       if ((mask & bit) && first_row[rows[i].reason] < static_cast<int>(i)) continue;
-      if (matches(rows[i].m, text)) note(i);
+      if (matches_scanned(rows[i].m, text, seen, i)) note(i);
     }
   }
   auto has = [&](int rid) { return rid >= 0 && (mask & (std::uint64_t{1} << rid)) != 0; };

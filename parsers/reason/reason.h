@@ -91,9 +91,14 @@ struct Matcher {
 };
 
 /// Literals of one table indexed by their first two bytes, so one pass over
-/// the text finds every literal row that occurs in it.
+/// the text finds every literal row that occurs in it. The same pass finds
+/// the required literals of the table's re: rows: those are added with
+/// kRequired set in their row number, so a pattern whose literal is absent
+/// is not run.
 class LiteralIndex {
  public:
+  static constexpr std::uint32_t kRequired = 0x80000000u;
+  /// add - a literal of at least two bytes (the index keys on two).
   void add(std::string_view literal, std::uint32_t row);
   void build();
   /// scan - calls hit(row) for every literal occurrence in `text` (a row may repeat).

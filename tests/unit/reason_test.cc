@@ -284,6 +284,28 @@ TEST_CASE("reason: hostile input") {
   CHECK(classify("5.1.1", "", "", "", "", none).reason == "undefined");
 }
 
+TEST_CASE("reason: re: rows run only when the literal every match needs occurs") {
+  // The literal scan also marks the required literals of re: rows; a row
+  // whose literal is absent is skipped, one whose literal is present still
+  // needs its pattern to match.
+  Scratch s;
+  s.write("phrases.tsv", "# date: 2026-01-01\nblocked\tre:client host \\[[0-9.]+\\] blocked\tsrc\n");
+  s.write("vendor.tsv", "# date: 2026-01-01\nacme\tre:quota of [0-9]+ mb exceeded\tmailboxfull\t5.2.2\tsrc\n");
+  ReasonTables t;
+  std::string err;
+  REQUIRE(t.load(s.dir.string(), &err));
+  REQUIRE(t.phrases().size() == 1);
+  REQUIRE(t.phrases()[0].m.required == "client host [");
+  REQUIRE(t.vendors()[0].m.required == " mb exceeded");
+  auto reason = [&](std::string_view text) { return classify("", "554", text, "failed", "", t).reason; };
+  CHECK(reason("554 Client host [192.0.2.1] blocked by policy") == "blocked");
+  CHECK(reason("554 client host [unknown] blocked") != "blocked");  // literal present, pattern not
+  CHECK(reason("554 host [192.0.2.1] blocked") != "blocked");       // literal absent
+  CHECK(reason("552 Quota of 100 MB exceeded") == "mailboxfull");
+  CHECK(reason("552 quota of many mb exceeded") != "mailboxfull");
+  CHECK(reason("552 quota of 100 mb was exceeded") != "mailboxfull");
+}
+
 TEST_CASE("reason: load errors name file and line") {
   {
     Scratch s;
