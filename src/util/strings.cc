@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #ifdef __SSE2__
@@ -193,6 +194,52 @@ std::size_t find_any3(std::string_view s, std::size_t from, char a, char b, char
   return s.size();
 }
 
+#ifdef __SSE2__
+namespace {
+
+/// PackTable - for each 8-bit keep mask, the byte positions to keep in
+/// order (then padding) and how many: a pshufb left-pack of eight bytes.
+struct PackTable {
+  alignas(16) std::uint8_t idx[256][8];
+  std::uint8_t count[256];
+};
+
+constexpr PackTable make_pack_table() {
+  PackTable t{};
+  for (unsigned m = 0; m < 256; ++m) {
+    std::uint8_t k = 0;
+    for (std::uint8_t b = 0; b < 8; ++b)
+      if (m & (1u << b)) t.idx[m][k++] = b;
+    t.count[m] = k;
+    for (std::uint8_t j = k; j < 8; ++j) t.idx[m][j] = 0x80;  // zero (overwritten later)
+  }
+  return t;
+}
+
+constexpr PackTable kPack = make_pack_table();
+
+bool have_ssse3() {
+  static const bool yes = __builtin_cpu_supports("ssse3");
+  return yes;
+}
+
+/// pack_block - write the bytes of `v` whose bit is set in `keep` (16 bits)
+/// to dst + w, in order; returns the new w. Stores eight bytes per half,
+/// never past dst + w + 16.
+__attribute__((target("ssse3"))) std::size_t pack_block(char* dst, std::size_t w, __m128i v, unsigned keep) {
+  const unsigned lo = keep & 0xFFu, hi = keep >> 8;
+  const __m128i a = _mm_shuffle_epi8(v, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kPack.idx[lo])));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + w), a);
+  w += kPack.count[lo];
+  const __m128i b =
+      _mm_shuffle_epi8(_mm_srli_si128(v, 8), _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kPack.idx[hi])));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + w), b);
+  return w + kPack.count[hi];
+}
+
+}  // namespace
+#endif
+
 std::size_t collapse_blanks(char* dst, const char* src, std::size_t n) {
   std::size_t w = 0, i = 0;
   bool last_sp = false;
@@ -207,6 +254,7 @@ std::size_t collapse_blanks(char* dst, const char* src, std::size_t n) {
 #ifdef __SSE2__
   const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r'),
                 lf = _mm_set1_epi8('\n');
+  const bool ssse3 = have_ssse3();
   for (; i + 16 <= n; i += 16) {
     const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
     const __m128i blank = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(c, space), _mm_cmpeq_epi8(c, tab)),
@@ -218,6 +266,16 @@ std::size_t collapse_blanks(char* dst, const char* src, std::size_t n) {
       _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + w),
                        _mm_or_si128(_mm_andnot_si128(blank, c), _mm_and_si128(blank, space)));
       w += 16;
+      last_sp = (mask & 0x8000u) != 0;
+      continue;
+    }
+    if (ssse3) {
+      // keep every byte but a blank after a blank, blanks as spaces
+      // (w <= i: the stores stay inside the first i + 16 bytes of dst,
+      // which also makes it safe in place)
+      const unsigned drop = mask & ((mask << 1) | (last_sp ? 1u : 0u));
+      w = pack_block(dst, w, _mm_or_si128(_mm_andnot_si128(blank, c), _mm_and_si128(blank, space)),
+                     ~drop & 0xFFFFu);
       last_sp = (mask & 0x8000u) != 0;
       continue;
     }
