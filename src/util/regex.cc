@@ -40,8 +40,9 @@ char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a
 std::string literal_suffix(std::string_view p) {
   // Conservative: anything that could make a match end other than with the
   // run before '$' gives up (alternation, inline options such as (?i) or
-  // (?x), a '$' that is escaped).
-  if (p.find('|') != std::string_view::npos || p.find("(?") != std::string_view::npos) return {};
+  // (?x), verbs such as (*CR), \Q...\E quoting, a '$' that is escaped).
+  for (std::string_view no : {"|", "(?", "(*", "\\Q"})
+    if (p.find(no) != std::string_view::npos) return {};
   auto escaped = [&](std::size_t i) {  // preceded by an odd number of backslashes
     std::size_t n = 0;
     while (i > n && p[i - n - 1] == '\\') ++n;
@@ -89,6 +90,14 @@ bool Regex::compile(std::string_view pattern, std::string* err, bool caseless) {
   pattern_.assign(pattern);
   caseless_ = caseless;
   suffix_ = literal_suffix(pattern);
+  // The check reads '$' as "at the end, or before a final LF": it holds for
+  // LF newlines without multi-line or extended mode (asked of the compiled
+  // pattern, so the library's build default counts too).
+  std::uint32_t newline = 0, options = 0;
+  if (pcre2_pattern_info(c, PCRE2_INFO_NEWLINE, &newline) != 0 || newline != PCRE2_NEWLINE_LF ||
+      pcre2_pattern_info(c, PCRE2_INFO_ALLOPTIONS, &options) != 0 ||
+      (options & (PCRE2_MULTILINE | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE)) != 0)
+    suffix_.clear();
   if (caseless_)
     for (char& ch : suffix_) ch = fold(ch);
   return true;

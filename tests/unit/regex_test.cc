@@ -29,6 +29,8 @@ TEST_CASE("literal_suffix takes only the plain run before an unescaped $", "[reg
   CHECK(literal_suffix(R"(a\x2e$)") == "");    // an escape sequence, not "2e"
   CHECK(literal_suffix(R"(a\d$)") == "");
   CHECK(literal_suffix(R"(a\1$)") == "");
+  CHECK(literal_suffix(R"(\Qa.b$)") == "");   // quoted: the '$' is a literal
+  CHECK(literal_suffix("(*CR)abc$") == "");    // a verb may change what '$' means
   CHECK(literal_suffix("$") == "");
 }
 
