@@ -851,11 +851,8 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
     const auto& vs = t.vendors();
     std::size_t best = vs.size();
     thread_local std::vector<char> seen;  // re: rows whose required literal occurs
-    seen.assign(vs.size(), 0);
-    t.vendor_literals().scan(text, [&](std::uint32_t row) {
-      if (row & LiteralIndex::kRequired) seen[row & ~LiteralIndex::kRequired] = 1;
-      else best = std::min<std::size_t>(best, row);
-    });
+    t.vendor_literals().scan_rows(text, vs.size(), &seen,
+                                  [&](std::uint32_t row) { best = std::min<std::size_t>(best, row); });
     for (std::size_t i = 0; i < best; ++i)
       if (vs[i].m.is_regex && !vs[i].conditional() && matches_scanned(vs[i].m, text, seen, i)) {
         best = i;
@@ -881,11 +878,7 @@ ReasonResult classify(const Input& in, const ReasonTables& t) {
       if (first_row[rid] < 0 || static_cast<int>(i) < first_row[rid]) first_row[rid] = static_cast<int>(i);
     };
     thread_local std::vector<char> seen;  // re: rows whose required literal occurs
-    seen.assign(rows.size(), 0);
-    t.phrase_literals().scan(text, [&](std::uint32_t row) {
-      if (row & LiteralIndex::kRequired) seen[row & ~LiteralIndex::kRequired] = 1;
-      else note(row);
-    });
+    t.phrase_literals().scan_rows(text, rows.size(), &seen, [&](std::uint32_t row) { note(row); });
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (!rows[i].m.is_regex) continue;
       const std::uint64_t bit = std::uint64_t{1} << rows[i].reason;

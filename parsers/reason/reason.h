@@ -101,6 +101,16 @@ class LiteralIndex {
   /// add - a literal of at least two bytes (the index keys on two).
   void add(std::string_view literal, std::uint32_t row);
   void build();
+  /// scan_rows - scan() for a table of `rows` rows: the rows whose required
+  /// literal occurs are marked in *required, every other hit goes to hit(row).
+  template <class F>
+  void scan_rows(std::string_view text, std::size_t rows, std::vector<char>* required, F&& hit) const {
+    required->assign(rows, 0);
+    scan(text, [&](std::uint32_t row) {
+      if (row & kRequired) (*required)[row & ~kRequired] = 1;
+      else hit(row);
+    });
+  }
   /// scan - calls hit(row) for every literal occurrence in `text` (a row may repeat).
   template <class F>
   void scan(std::string_view text, F&& hit) const {
