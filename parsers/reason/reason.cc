@@ -704,19 +704,25 @@ ReasonResult classify(const Recipient& r, std::string_view dialect, const Reason
 
 std::string_view bounce_context(std::string_view message) {
   std::string_view m = message.substr(0, std::min(message.size(), kMaxScan));
-  std::size_t cut = m.size();
-  for (std::string_view marker : {"message/rfc822", "text/rfc822-headers", "message/global"}) {
-    std::size_t p = util::ifind(m, marker);
-    // a Content-Type field names it (not the report's own header)
-    while (p != std::string_view::npos) {
+  // The first marker that a Content-Type field names (not the report's own
+  // header) starts the returned message. Every marker has one '/', so one
+  // pass over the slashes finds the first of any of them.
+  struct Marker {
+    std::string_view text;
+    std::size_t slash;  // where its '/' is
+  };
+  static constexpr Marker kMarkers[] = {{"message/rfc822", 7}, {"text/rfc822-headers", 4}, {"message/global", 7}};
+  for (std::size_t s = m.find('/'); s != std::string_view::npos; s = m.find('/', s + 1)) {
+    for (const Marker& k : kMarkers) {
+      if (s < k.slash || m.size() - (s - k.slash) < k.text.size()) continue;
+      const std::size_t p = s - k.slash;
+      if (!util::iequals(m.substr(p, k.text.size()), k.text)) continue;
       std::size_t ls = m.rfind('\n', p);
       ls = ls == std::string_view::npos ? 0 : ls + 1;
-      if (util::istarts_with(m.substr(ls), "content-type:")) break;
-      p = util::ifind(m, marker, p + 1);
+      if (util::istarts_with(m.substr(ls), "content-type:")) return m.substr(0, p);
     }
-    if (p != std::string_view::npos) cut = std::min(cut, p);
   }
-  return m.substr(0, cut);
+  return m;
 }
 
 ReasonResult classify(const Input& in, const ReasonTables& t) {

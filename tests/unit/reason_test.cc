@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 
 #include "parsers/reason/reason.h"
+#include "src/util/strings.h"
 
 #ifndef NDRSCAN_KNOWLEDGE_DIR
 #define NDRSCAN_KNOWLEDGE_DIR "knowledge"
@@ -304,6 +306,43 @@ TEST_CASE("reason: re: rows run only when the literal every match needs occurs")
   CHECK(reason("552 Quota of 100 MB exceeded") == "mailboxfull");
   CHECK(reason("552 quota of many mb exceeded") != "mailboxfull");
   CHECK(reason("552 quota of 100 mb was exceeded") != "mailboxfull");
+}
+
+TEST_CASE("reason: bounce_context agrees with a search per marker") {
+  // The reference: each marker searched on its own (util::ifind), the first
+  // occurrence on a Content-Type line kept, the earliest of those wins.
+  auto reference = [](std::string_view message) {
+    std::string_view m = message.substr(0, std::min(message.size(), ndrscan::reason::kMaxScan));
+    std::size_t cut = m.size();
+    for (std::string_view marker : {"message/rfc822", "text/rfc822-headers", "message/global"}) {
+      std::size_t p = ndrscan::util::ifind(m, marker);
+      while (p != std::string_view::npos) {
+        std::size_t ls = m.rfind('\n', p);
+        ls = ls == std::string_view::npos ? 0 : ls + 1;
+        if (ndrscan::util::istarts_with(m.substr(ls), "content-type:")) break;
+        p = ndrscan::util::ifind(m, marker, p + 1);
+      }
+      if (p != std::string_view::npos) cut = std::min(cut, p);
+    }
+    return m.substr(0, cut);
+  };
+  const char* pieces[] = {"Content-Type: ", "content-TYPE:", "message/rfc822", "MESSAGE/RFC822", "message/global",
+                          "text/rfc822-headers", "Text/RFC822-Headers", "text/plain", "message/", "/", "rfc822",
+                          "text/rfc822", "\n", "\r\n", " ", "x", "multipart/report", "Content-Type ",
+                          "Content-Typo: "};
+  std::mt19937 rng(2468);
+  int cut = 0;
+  for (int n = 0; n < 50000; ++n) {
+    std::string s;
+    const int k = static_cast<int>(rng() % 12);
+    for (int i = 0; i < k; ++i) s += pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+    const std::string_view want = reference(s);
+    INFO("'" << s << "'");
+    REQUIRE(ndrscan::reason::bounce_context(s) == want);
+    REQUIRE(ndrscan::reason::bounce_context(s).data() == s.data());
+    cut += want.size() < s.size();
+  }
+  CHECK(cut > 1000);  // the markers were found, not only missed
 }
 
 TEST_CASE("reason: load errors name file and line") {
