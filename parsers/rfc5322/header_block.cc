@@ -153,13 +153,6 @@ HeaderBlock scan_header_block(std::string_view text, std::size_t start,
     HeaderField f;
     f.name.assign(candidate.substr(0, name_len));
     f.offset = l.begin + lead;
-    {
-      // a folded field: room for its folded lines too (the value never
-      // outgrows the field's bytes), allocated once instead of fold by fold
-      std::size_t end = l.next;
-      while (end < text.size() && (text[end] == ' ' || text[end] == '\t')) end = next_line(text, end).next;
-      if (end > l.next) f.value.reserve(std::min(end - l.begin, limits.max_field_bytes));
-    }
     append(f, candidate.substr(colon_end), l.begin);
     block.fields.push_back(std::move(f));
     pos = l.next;
