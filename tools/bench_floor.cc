@@ -8,9 +8,10 @@
 // one core, best of R runs each:
 //
 //   A  the whole analysis (analyze_message, no output);
-//   B  the JSON Lines records of those analyses, written as `ndrscan scan`
-//      writes them (the output contract: every field of the single-message
-//      JSON in each failed recipient's record);
+//   B  the JSON Lines records of those analyses, written by the code
+//      `ndrscan scan` writes them with (report::append_jsonl_records; the
+//      output contract: every field of the single-message JSON in each
+//      failed recipient's record);
 //   C  the part no design can skip: the top header scan, mimetic's MIME
 //      tree (fixed by the design card; given the MIME fields of the top
 //      header and the body, as the pipeline gives it) and the DSN fields.
@@ -97,6 +98,7 @@ int main(int argc, char** argv) {
   const std::string data = ss.str();
   std::deque<std::string> unquoted;  // messages with ">From " lines, unquoted (stable addresses)
   std::vector<std::string_view> msgs;
+  std::vector<std::uint64_t> offsets;  // each message's From_ line
   for (const io::MboxSpan& s : io::split_mbox(data)) {
     std::string_view m = std::string_view(data).substr(s.begin, s.end - s.begin);
     if (io::needs_unquote(m)) {
@@ -104,6 +106,7 @@ int main(int argc, char** argv) {
       m = unquoted.back();
     }
     msgs.push_back(m);
+    offsets.push_back(s.offset);
   }
   if (msgs.empty()) {
     fmt::print(stderr, "bench-floor: {}: not an mbox\n", path);
@@ -142,23 +145,8 @@ int main(int argc, char** argv) {
   for (int r = 0; r < runs; ++r) {
     out.clear();
     const auto t0 = Clock::now();
-    for (const Analysis& a : analyses) {
-      std::size_t at = std::string::npos, len = 0;
-      for (const Recipient& rc : a.recipients) {
-        if (rc.action != "failed" && rc.action != "delayed") continue;
-        out += R"({"file":"bench.mbox","offset":0,"recipient_index":0,"recipient":)";
-        report::append_recipient_json(rc, &out);
-        out += R"(,"message":)";
-        if (at == std::string::npos) {
-          at = out.size();
-          report::append_json(a, &out);
-          len = out.size() - at;
-        } else {
-          out.append(out, at, len);
-        }
-        out += "}\n";
-      }
-    }
+    for (std::size_t i = 0; i < analyses.size(); ++i)
+      report::append_jsonl_records(analyses[i], path, offsets[i], &out);
     tb = std::min(tb, seconds_since(t0));
   }
   // C

@@ -27,7 +27,6 @@
 #include "src/core/knowledge.h"
 #include "src/io/mbox.h"
 #include "src/report/json_report.h"
-#include "src/util/json_writer.h"
 
 namespace ndrscan::bulk {
 namespace po = boost::program_options;
@@ -385,34 +384,10 @@ void Engine::process(Chunk* c) {
       continue;
     }
     c->summary.add(a);
-    // The message object is serialised once, into the first record, and
-    // copied from there into the records of further recipients.
-    std::size_t message_at = std::string::npos, message_len = 0;
-    for (std::size_t i = 0; i < a.recipients.size(); ++i) {
-      const Recipient& r = a.recipients[i];
-      if (r.action != "failed" && r.action != "delayed") continue;
-      if (!s_.jsonl.empty()) {
-        std::string& out = c->records_jsonl;
-        out += R"({"file":)";
-        util::append_json_string(&out, file);
-        out += R"(,"offset":)";
-        out += std::to_string(m.offset);
-        out += R"(,"recipient_index":)";
-        out += std::to_string(i);
-        out += R"(,"recipient":)";
-        report::append_recipient_json(r, &out);
-        out += R"(,"message":)";
-        if (message_at == std::string::npos) {
-          message_at = out.size();
-          report::append_json(a, &out);
-          message_len = out.size() - message_at;
-        } else {
-          out.append(out, message_at, message_len);
-        }
-        out += "}\n";
-      }
-      if (!s_.csv.empty()) append_csv(&c->records_csv, file, m.offset, a, r);
-    }
+    if (!s_.jsonl.empty()) report::append_jsonl_records(a, file, m.offset, &c->records_jsonl);
+    if (!s_.csv.empty())
+      for (const Recipient& r : a.recipients)
+        if (r.action == "failed" || r.action == "delayed") append_csv(&c->records_csv, file, m.offset, a, r);
   }
 }
 

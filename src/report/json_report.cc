@@ -467,6 +467,31 @@ void append_recipient_json(const Recipient& r, std::string* out) {
   recipient_json(w, r);
 }
 
+void append_jsonl_records(const Analysis& a, std::string_view file, std::uint64_t offset, std::string* out) {
+  std::size_t message_at = std::string::npos, message_len = 0;
+  for (std::size_t i = 0; i < a.recipients.size(); ++i) {
+    const Recipient& r = a.recipients[i];
+    if (r.action != "failed" && r.action != "delayed") continue;
+    *out += R"({"file":)";
+    util::append_json_string(out, file);
+    *out += R"(,"offset":)";
+    *out += std::to_string(offset);
+    *out += R"(,"recipient_index":)";
+    *out += std::to_string(i);
+    *out += R"(,"recipient":)";
+    append_recipient_json(r, out);
+    *out += R"(,"message":)";
+    if (message_at == std::string::npos) {
+      message_at = out->size();
+      append_json(a, out);
+      message_len = out->size() - message_at;
+    } else {
+      out->append(*out, message_at, message_len);
+    }
+    *out += "}\n";
+  }
+}
+
 std::string recipient_to_json(const Recipient& r) {
   std::string out;
   append_recipient_json(r, &out);

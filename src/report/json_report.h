@@ -11,12 +11,16 @@
 //   append_json()            the same, appended to a caller's string
 //   recipient_to_json()      one recipients[] entry, one line
 //   append_recipient_json()  the same, appended
+//   append_jsonl_records()   `ndrscan scan`'s JSON Lines records of one
+//                            message (docs/bulk.md)
 //
 // Written with util::JsonWriter (no DOM); the bytes are those
 // nlohmann::ordered_json::dump() gave, which the goldens pin.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "src/core/model.h"
 
@@ -36,5 +40,11 @@ std::string recipient_to_json(const Recipient& r);
 
 /// append_recipient_json - recipient_to_json() appended to `*out`.
 void append_recipient_json(const Recipient& r, std::string* out);
+
+/// append_jsonl_records - one JSON Lines record per failed or delayed
+/// recipient of `a`: {"file", "offset", "recipient_index", "recipient",
+/// "message"}. The message object is serialised once, into the first
+/// record, and copied from there into the others.
+void append_jsonl_records(const Analysis& a, std::string_view file, std::uint64_t offset, std::string* out);
 
 }  // namespace ndrscan::report
